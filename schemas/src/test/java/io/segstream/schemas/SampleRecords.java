@@ -1,0 +1,153 @@
+package io.segstream.schemas;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+
+/** One fully populated instance of every catalog record, shared by the codec tests. */
+final class SampleRecords {
+
+    static final Instant T0 = Instant.parse("2024-11-29T09:15:30.123Z");
+
+    private SampleRecords() {}
+
+    static List<SpecificRecord> all() {
+        return List.of(
+                clickEvent(),
+                orderEvent(),
+                deletionRequest(),
+                segmentAssignment(),
+                segmentChange(),
+                segmentModel(),
+                centroidDelta());
+    }
+
+    static ClickEvent clickEvent() {
+        return ClickEvent.newBuilder()
+                .setEventType(ClickEventType.ADD_TO_CART)
+                .setUserId("u-42")
+                .setSessionId("s-7")
+                .setEventTime(T0)
+                .setProductId("p-1001")
+                .setTitle("Wool scarf, charcoal")
+                .setCategory("Accessories/Scarves")
+                .setPrice(24.5)
+                .setQueryText(null)
+                .setCurrency("EUR")
+                .setEventId("e-0001")
+                .build();
+    }
+
+    static OrderEvent orderEvent() {
+        return OrderEvent.newBuilder()
+                .setOrderId("o-9")
+                .setUserId("u-42")
+                .setEventTime(T0)
+                .setStatus(OrderStatus.RETURNED)
+                .setCountry("GB")
+                .setLines(
+                        List.of(
+                                OrderLine.newBuilder()
+                                        .setProductId("p-1001")
+                                        .setTitle("Wool scarf, charcoal")
+                                        .setCategory("Accessories/Scarves")
+                                        .setQuantity(2)
+                                        .setUnitPrice(24.5)
+                                        .build(),
+                                OrderLine.newBuilder()
+                                        .setProductId("p-2002")
+                                        .setTitle(null)
+                                        .setCategory(null)
+                                        .setQuantity(1)
+                                        .setUnitPrice(3.99)
+                                        .setCurrency("USD")
+                                        .build()))
+                .build();
+    }
+
+    static DeletionRequest deletionRequest() {
+        return DeletionRequest.newBuilder()
+                .setRequestId("r-1")
+                .setUserId("u-42")
+                .setRequestTime(T0)
+                .setReason("GDPR art. 17")
+                .build();
+    }
+
+    static SegmentAssignment segmentAssignment() {
+        return SegmentAssignment.newBuilder()
+                .setUserId("u-42")
+                .setSegmentId(3)
+                .setSegmentName("bargain hunters")
+                .setDistance(0.75)
+                .setModelVersion(12L)
+                .setEventTime(T0)
+                .build();
+    }
+
+    static SegmentChange segmentChange() {
+        return SegmentChange.newBuilder()
+                .setUserId("u-42")
+                .setChangeType(SegmentChangeType.MOVED)
+                .setPreviousSegment(1)
+                .setNewSegment(3)
+                .setPreviousDistance(1.5)
+                .setNewDistance(0.75)
+                .setModelVersion(12L)
+                .setEventTime(T0)
+                .setDrivers(
+                        List.of(
+                                new FeatureContribution("cartAdds7d", 9.0, 0.6),
+                                new FeatureContribution("avgPrice", 12.0, 0.25)))
+                .build();
+    }
+
+    static SegmentModel segmentModel() {
+        return SegmentModel.newBuilder()
+                .setVersion(12L)
+                .setMajorVersion(2)
+                .setParentVersion(11L)
+                .setCreatedAt(T0)
+                .setOrigin(ModelOrigin.TRAINER)
+                .setK(2)
+                .setFeatureSpec(
+                        new FeatureSpec(
+                                List.of("cartAdds7d", "avgPrice"),
+                                List.of(2.0, 30.0),
+                                List.of(1.5, 20.0),
+                                0.5,
+                                2))
+                .setProjection(
+                        new Projection(
+                                4,
+                                2,
+                                List.of(0f, 1f, 0f, -1f),
+                                List.of(1f, 0f, 0f, 0f, 0f, 1f, 0f, 0f)))
+                .setCentroids(
+                        List.of(
+                                new Centroid(1, List.of(0.1f, -0.2f), 100.0, "browsers", null),
+                                new Centroid(3, List.of(1.5f, 0.25f), 42.5, null, "buy in bulk")))
+                .setTextEncoder(new EncoderInfo("all-minilm-l6-v2-q", "ab".repeat(32), 384))
+                .setProvenance(
+                        new Provenance(
+                                T0.minusSeconds(86_400),
+                                T0,
+                                7L,
+                                Map.of("inertia", 12.5, "silhouette", 0.41),
+                                Map.of("commit", "abc123")))
+                .build();
+    }
+
+    static CentroidDelta centroidDelta() {
+        return CentroidDelta.newBuilder()
+                .setTaskId("1_3")
+                .setBaseModelVersion(12L)
+                .setFlushTime(T0)
+                .setDeltas(
+                        List.of(
+                                new ClusterDelta(1, 5L, List.of(0.5, -1.0)),
+                                new ClusterDelta(3, 1L, List.of(1.5, 0.25))))
+                .build();
+    }
+}

@@ -1,0 +1,84 @@
+package io.segstream.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericRecordBuilder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.junit.jupiter.api.Test;
+
+class SchemaEvolutionTest {
+
+    private static final String CLICK_EVENT = ClickEvent.getClassSchema().getFullName();
+
+    @Test
+    void shouldReadClickEventWrittenWithVersion1IntoCurrentClass() throws IOException {
+        Schema v1 = SchemaCatalog.standard().versionsOf(CLICK_EVENT).get(0);
+        assertThat(v1.getField("currency")).as("v1 predates currency").isNull();
+        assertThat(v1.getField("eventId")).as("v1 predates eventId").isNull();
+        GenericRecord old =
+                new GenericRecordBuilder(v1)
+                        .set(
+                                "eventType",
+                                new GenericData.EnumSymbol(
+                                        v1.getField("eventType").schema(), "SEARCH"))
+                        .set("userId", "u-7")
+                        .set("sessionId", "s-1")
+                        .set("eventTime", SampleRecords.T0.toEpochMilli())
+                        .set("productId", null)
+                        .set("title", null)
+                        .set("category", null)
+                        .set("price", 9.99)
+                        .set("queryText", "red shoes")
+                        .build();
+        ByteBuffer encoded =
+                new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
+        byte[] payload = new byte[encoded.remaining()];
+        encoded.get(payload);
+
+        ClickEvent decoded = AvroCodec.of(ClickEvent.class).decode(payload);
+
+        assertThat(decoded.getEventType()).isEqualTo(ClickEventType.SEARCH);
+        assertThat(decoded.getUserId()).isEqualTo("u-7");
+        assertThat(decoded.getSessionId()).isEqualTo("s-1");
+        assertThat(decoded.getEventTime()).isEqualTo(SampleRecords.T0);
+        assertThat(decoded.getProductId()).isNull();
+        assertThat(decoded.getPrice()).isEqualTo(9.99);
+        assertThat(decoded.getQueryText()).isEqualTo("red shoes");
+        assertThat(decoded.getCurrency()).isNull();
+        assertThat(decoded.getEventId()).isNull();
+    }
+
+    @Test
+    void shouldKeepVersion1IdenticalToCurrentExceptForTheAddedFields() {
+        List<Schema> versions = SchemaCatalog.standard().versionsOf(CLICK_EVENT);
+        Schema v1 = versions.get(0);
+        Schema current = versions.get(versions.size() - 1);
+
+        List<String> currentWithoutAdditions =
+                current.getFields().stream()
+                        .filter(f -> !f.name().equals("currency") && !f.name().equals("eventId"))
+                        .map(SchemaEvolutionTest::describe)
+                        .toList();
+
+        assertThat(v1.getFields().stream().map(SchemaEvolutionTest::describe).toList())
+                .isEqualTo(currentWithoutAdditions);
+    }
+
+    /** Everything about a field but the generator's Java hints, which history files lack. */
+    private static String describe(Schema.Field field) {
+        return String.join(
+                " | ",
+                field.name(),
+                field.doc(),
+                String.valueOf(field.defaultVal()),
+                SchemaNormalization.toParsingForm(field.schema()),
+                String.valueOf(field.schema().getLogicalType()));
+    }
+}
