@@ -18,7 +18,9 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler {
             throws Exception {
         if (e instanceof IllegalArgumentException
                 || e instanceof EncoderException
-                || e instanceof java.io.IOException) {
+                || e instanceof java.io.IOException
+                || e instanceof org.apache.kafka.common.config.ConfigException
+                || e instanceof IllegalStateException) {
             commandLine
                     .getErr()
                     .println(commandLine.getColorScheme().errorText("error: " + e.getMessage()));

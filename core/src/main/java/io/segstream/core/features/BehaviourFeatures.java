@@ -1,0 +1,64 @@
+package io.segstream.core.features;
+
+import io.segstream.core.profile.ProfileSettings;
+import io.segstream.core.profile.UserProfile;
+import java.util.List;
+
+/**
+ * The behavioural features of a profile read at a point in event time: RFM, engagement, conversion,
+ * sessions and price level, log-transformed where counts and money are heavy-tailed.
+ */
+public final class BehaviourFeatures {
+
+    public static final List<String> NAMES =
+            List.of(
+                    "recency_days_log",
+                    "orders_log",
+                    "spend_log",
+                    "avg_order_value_log",
+                    "views_log",
+                    "searches_log",
+                    "carts_log",
+                    "return_rate",
+                    "cart_conversion",
+                    "events_per_session_log",
+                    "mean_log_price",
+                    "tenure_days_log");
+
+    /** A customer who never ordered is treated as last ordering a year before first being seen. */
+    static final double NEVER_ORDERED_EXTRA_DAYS = 365;
+
+    private static final double DAY = 86_400_000.0;
+
+    private BehaviourFeatures() {}
+
+    /**
+     * Raw (unscaled) behavioural features of {@code p} as of event time {@code asOf}; NaN =
+     * unknown.
+     */
+    public static double[] of(UserProfile p, long asOf, ProfileSettings settings) {
+        long now = Math.max(asOf, p.lastEventTime());
+        double a = settings.decay(now - p.lastEventTime());
+        double orders = p.orders() * a;
+        double spend = p.spend() * a;
+        double recencyDays =
+                p.lastOrderTime() == UserProfile.NEVER
+                        ? (now - p.firstEventTime()) / DAY + NEVER_ORDERED_EXTRA_DAYS
+                        : (now - p.lastOrderTime()) / DAY;
+        double sessions = p.sessions();
+        return new double[] {
+            Math.log1p(Math.max(0, recencyDays)),
+            Math.log1p(orders),
+            Math.log1p(spend),
+            Math.log1p(orders > 1e-9 ? spend / orders : 0),
+            Math.log1p(p.views() * a),
+            Math.log1p(p.searches() * a),
+            Math.log1p(p.carts() * a),
+            (p.returns() + p.cancels()) / (p.orders() + 1.0),
+            p.orders() / (p.carts() + p.orders() + 1.0),
+            Math.log1p(sessions > 1e-9 ? p.sessionEvents() / sessions : 0),
+            p.meanLogPrice(),
+            Math.log1p(Math.max(0, (now - p.firstEventTime()) / DAY))
+        };
+    }
+}

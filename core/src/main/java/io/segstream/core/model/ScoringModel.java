@@ -1,0 +1,122 @@
+package io.segstream.core.model;
+
+import io.segstream.core.clustering.Cluster;
+import io.segstream.core.features.FeatureSpec;
+import io.segstream.core.features.FeatureVectorizer;
+import io.segstream.core.profile.ProfileSettings;
+import io.segstream.schemas.Centroid;
+import io.segstream.schemas.SegmentModel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link SegmentModel} decoded once into what scoring needs: the vectorizer and the clusters.
+ * Built once per model version, then shared read-only by every record that is scored with it.
+ */
+public final class ScoringModel {
+
+    private final SegmentModel model;
+    private final FeatureVectorizer vectorizer;
+    private final List<Cluster> clusters;
+    private final Map<Integer, String> names;
+
+    private ScoringModel(SegmentModel model, FeatureVectorizer vectorizer, List<Cluster> clusters) {
+        this.model = model;
+        this.vectorizer = vectorizer;
+        this.clusters = clusters;
+        Map<Integer, String> n = new HashMap<>();
+        for (Centroid c : model.getCentroids()) {
+            if (c.getName() != null) {
+                n.put(c.getSegmentId(), c.getName());
+            }
+        }
+        this.names = Collections.unmodifiableMap(n);
+    }
+
+    /**
+     * Decodes {@code model}, refusing it when its text encoder or dimensions do not match the
+     * encoder this instance runs.
+     */
+    public static ScoringModel of(
+            SegmentModel model, ProfileSettings settings, String encoderId, int encoderDimension) {
+        var encoder = model.getTextEncoder();
+        if (!encoder.getModelId().equals(encoderId) || encoder.getDimension() != encoderDimension) {
+            throw new ModelCompatibilityException(
+                    "Segment model v"
+                            + model.getVersion()
+                            + " was built with encoder "
+                            + encoder.getModelId()
+                            + " ("
+                            + encoder.getDimension()
+                            + " dims) but this "
+                            + "instance runs "
+                            + encoderId
+                            + " ("
+                            + encoderDimension
+                            + " dims). "
+                            + "Set encoder.model to match, or train a model for this encoder.");
+        }
+        if (model.getProjection() != null) {
+            throw new ModelCompatibilityException(
+                    "Segment model v"
+                            + model.getVersion()
+                            + " uses a text projection, which this "
+                            + "version of segstream cannot apply yet. Upgrade segstream.");
+        }
+        FeatureSpec spec = SegmentModels.featureSpec(model);
+        if (spec.textDimension() != 0 && spec.textDimension() != encoderDimension) {
+            throw new ModelCompatibilityException(
+                    "Segment model v"
+                            + model.getVersion()
+                            + " expects a text block of "
+                            + spec.textDimension()
+                            + " dims, the encoder gives "
+                            + encoderDimension);
+        }
+        List<Cluster> clusters = new ArrayList<>();
+        for (Centroid c : model.getCentroids()) {
+            if (c.getVector().size() != spec.dimension()) {
+                throw new ModelCompatibilityException(
+                        "Centroid "
+                                + c.getSegmentId()
+                                + " of model v"
+                                + model.getVersion()
+                                + " has "
+                                + c.getVector().size()
+                                + " dims, its feature spec "
+                                + spec.dimension());
+            }
+            clusters.add(SegmentModels.cluster(c));
+        }
+        return new ScoringModel(
+                model, new FeatureVectorizer(spec, settings), List.copyOf(clusters));
+    }
+
+    public SegmentModel model() {
+        return model;
+    }
+
+    public long version() {
+        return model.getVersion();
+    }
+
+    public int majorVersion() {
+        return model.getMajorVersion();
+    }
+
+    public FeatureVectorizer vectorizer() {
+        return vectorizer;
+    }
+
+    public List<Cluster> clusters() {
+        return clusters;
+    }
+
+    /** The segment's name, or "segment N" when the model has none. */
+    public String name(int segmentId) {
+        return names.getOrDefault(segmentId, "segment " + segmentId);
+    }
+}

@@ -1,0 +1,131 @@
+package io.segstream.core.model;
+
+import io.segstream.core.clustering.Cluster;
+import io.segstream.core.features.FeatureSpec;
+import io.segstream.schemas.Centroid;
+import io.segstream.schemas.EncoderInfo;
+import io.segstream.schemas.ModelOrigin;
+import io.segstream.schemas.Provenance;
+import io.segstream.schemas.SegmentModel;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Conversions between the Avro {@link SegmentModel} and the clustering and feature types. */
+public final class SegmentModels {
+
+    private SegmentModels() {}
+
+    public static FeatureSpec featureSpec(SegmentModel model) {
+        var f = model.getFeatureSpec();
+        return new FeatureSpec(
+                f.getNames(),
+                toArray(f.getMeans()),
+                toArray(f.getScales()),
+                f.getTextWeight(),
+                f.getTextDimension());
+    }
+
+    public static io.segstream.schemas.FeatureSpec toAvro(FeatureSpec spec) {
+        return io.segstream.schemas.FeatureSpec.newBuilder()
+                .setNames(spec.names())
+                .setMeans(toList(spec.means()))
+                .setScales(toList(spec.scales()))
+                .setTextWeight(spec.textWeight())
+                .setTextDimension(spec.textDimension())
+                .build();
+    }
+
+    public static Cluster cluster(Centroid c) {
+        double[] center = new double[c.getVector().size()];
+        for (int i = 0; i < center.length; i++) {
+            center[i] = c.getVector().get(i);
+        }
+        return new Cluster(c.getSegmentId(), center, c.getWeight());
+    }
+
+    /** The first model: centres seeded from the first users, with the scaling fitted on them. */
+    public static SegmentModel seed(
+            FeatureSpec spec,
+            List<Cluster> clusters,
+            EncoderInfo encoder,
+            Instant createdAt,
+            long seed) {
+        Map<String, Double> metrics = new HashMap<>();
+        return SegmentModel.newBuilder()
+                .setVersion(1)
+                .setMajorVersion(1)
+                .setParentVersion(null)
+                .setCreatedAt(createdAt)
+                .setOrigin(ModelOrigin.SEED)
+                .setK(clusters.size())
+                .setFeatureSpec(toAvro(spec))
+                .setProjection(null)
+                .setCentroids(centroids(clusters, null))
+                .setTextEncoder(encoder)
+                .setProvenance(
+                        Provenance.newBuilder()
+                                .setDataFrom(null)
+                                .setDataTo(createdAt)
+                                .setSeed(seed)
+                                .setMetrics(metrics)
+                                .setNotes(
+                                        new HashMap<>(
+                                                Map.of("method", "k-means++ over the first users")))
+                                .build())
+                .build();
+    }
+
+    /** The next online version: same spec and major version, new centres and weights. */
+    public static SegmentModel next(SegmentModel base, List<Cluster> clusters, Instant createdAt) {
+        return SegmentModel.newBuilder(base)
+                .setVersion(base.getVersion() + 1)
+                .setParentVersion(base.getVersion())
+                .setCreatedAt(createdAt)
+                .setOrigin(ModelOrigin.ONLINE)
+                .setCentroids(centroids(clusters, base))
+                .build();
+    }
+
+    private static List<Centroid> centroids(List<Cluster> clusters, SegmentModel base) {
+        Map<Integer, Centroid> previous = new HashMap<>();
+        if (base != null) {
+            base.getCentroids().forEach(c -> previous.put(c.getSegmentId(), c));
+        }
+        List<Centroid> out = new ArrayList<>();
+        for (Cluster c : clusters) {
+            Centroid old = previous.get(c.segmentId());
+            List<Float> vector = new ArrayList<>(c.dimension());
+            for (double x : c.center()) {
+                vector.add((float) x);
+            }
+            out.add(
+                    Centroid.newBuilder()
+                            .setSegmentId(c.segmentId())
+                            .setVector(vector)
+                            .setWeight(c.weight())
+                            .setName(old == null ? null : old.getName())
+                            .setExplanation(old == null ? null : old.getExplanation())
+                            .build());
+        }
+        return out;
+    }
+
+    static double[] toArray(List<Double> values) {
+        double[] out = new double[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
+    static List<Double> toList(double[] values) {
+        List<Double> out = new ArrayList<>(values.length);
+        for (double v : values) {
+            out.add(v);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,127 @@
+package io.segstream.app.cli;
+
+import io.segstream.app.config.SegstreamConfig;
+import io.segstream.app.embedded.EmbeddedKafkaCluster;
+import io.segstream.app.runtime.SegstreamApp;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Runs the streaming app until interrupted, on an external cluster or an embedded broker. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = "Run the segstream streaming app (Ctrl-C stops it cleanly).")
+final class RunCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    static final class Cluster {
+        @Option(
+                names = "--embedded",
+                required = true,
+                description = "Start an in-process single-node Kafka broker on 127.0.0.1.")
+        boolean embedded;
+
+        @Option(
+                names = "--bootstrap-servers",
+                required = true,
+                paramLabel = "HOST:PORT",
+                description = "An external Kafka cluster.")
+        String bootstrapServers;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Cluster cluster;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "A properties file of segstream settings.")
+    Path configFile;
+
+    @Option(
+            names = {"-D", "--set"},
+            paramLabel = "KEY=VALUE",
+            description = "Override one setting, e.g. -D segments.k=8.")
+    Map<String, String> overrides = new HashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> settings = new HashMap<>();
+        if (configFile != null) {
+            settings.putAll(load(configFile));
+        }
+        settings.putAll(overrides);
+        PrintWriter out = spec.commandLine().getOut();
+        EmbeddedKafkaCluster broker = null;
+        if (cluster.embedded) {
+            broker = EmbeddedKafkaCluster.start();
+            settings.put(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            settings.putIfAbsent(SegstreamConfig.REPLICATION_FACTOR_CONFIG, "1");
+            settings.putIfAbsent(
+                    SegstreamConfig.STATE_DIR_CONFIG,
+                    broker.dataDir().resolve("streams-state").toString());
+            out.println("embedded Kafka broker on " + broker.bootstrapServers());
+        } else {
+            settings.put(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers);
+        }
+        SegstreamConfig config = new SegstreamConfig(settings);
+        out.println("effective configuration:");
+        config.describe().forEach((k, v) -> out.printf("  %-32s %s%n", k, v));
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        EmbeddedKafkaCluster embedded = broker;
+        try (SegstreamApp app = SegstreamApp.start(config)) {
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> {
+                                        app.close();
+                                        if (embedded != null) {
+                                            embedded.close();
+                                        }
+                                        stopped.countDown();
+                                    },
+                                    "segstream-shutdown"));
+            out.printf(
+                    "segstream is running; REST on http://%s:%d (Ctrl-C to stop)%n",
+                    config.getString(SegstreamConfig.REST_HOST_CONFIG), app.restPort());
+            out.flush();
+            stopped.await();
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+        return 0;
+    }
+
+    private static Map<String, Object> load(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(
+                    "Config file "
+                            + file
+                            + " not found; pass an existing properties file to --config.");
+        }
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(in);
+        }
+        Map<String, Object> out = new HashMap<>();
+        p.forEach((k, v) -> out.put(k.toString(), v));
+        return out;
+    }
+}

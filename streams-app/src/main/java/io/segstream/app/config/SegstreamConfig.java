@@ -1,0 +1,306 @@
+package io.segstream.app.config;
+
+import io.segstream.core.encoder.EncoderConfig;
+import io.segstream.core.profile.ProfileSettings;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Every setting of the segstream app: each key a {@code *_CONFIG} constant with a {@code *_DOC}
+ * twin, one {@link ConfigDef} giving type, default, validator and doc. Keys that start with {@code
+ * kafka.} are passed to Kafka Streams without the prefix (e.g. {@code kafka.num.stream.threads}),
+ * and {@code encoder.*} keys to {@link EncoderConfig}.
+ */
+public final class SegstreamConfig extends AbstractConfig {
+
+    public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+    static final String BOOTSTRAP_SERVERS_DOC = "Kafka brokers, host:port[,host:port].";
+
+    public static final String APPLICATION_ID_CONFIG = "application.id";
+    static final String APPLICATION_ID_DOC =
+            "Kafka Streams application id: instances with the same id share the work and the state.";
+
+    public static final String TOPIC_PREFIX_CONFIG = "topic.prefix";
+    static final String TOPIC_PREFIX_DOC = "Prefix of every topic segstream reads or writes.";
+
+    public static final String STATE_DIR_CONFIG = "state.dir";
+    static final String STATE_DIR_DOC = "Directory of the local RocksDB state.";
+
+    public static final String PROCESSING_GUARANTEE_CONFIG = "processing.guarantee";
+    static final String PROCESSING_GUARANTEE_DOC = "exactly_once_v2 (default) or at_least_once.";
+
+    public static final String INPUT_PARTITIONS_CONFIG = "topics.partitions";
+    static final String INPUT_PARTITIONS_DOC =
+            "Partitions of the topics segstream creates when they are missing (inputs and outputs).";
+
+    public static final String REPLICATION_FACTOR_CONFIG = "topics.replication.factor";
+    static final String REPLICATION_FACTOR_DOC =
+            "Replication factor of created topics; -1 takes the broker's default.";
+
+    public static final String SEGMENTS_K_CONFIG = "segments.k";
+    static final String SEGMENTS_K_DOC = "Number of segments of the first (seeded) model.";
+
+    public static final String HYSTERESIS_CONFIG = "assignment.hysteresis";
+    static final String HYSTERESIS_DOC =
+            "A customer moves only when the new centroid is closer than (1 - this) times the distance "
+                    + "to the current one, so that customers near a boundary do not flap.";
+
+    public static final String TEXT_WEIGHT_CONFIG = "features.text.weight";
+    static final String TEXT_WEIGHT_DOC =
+            "Weight of the text-interest block in the seeded model (0 = behaviour only).";
+
+    public static final String HALF_LIFE_DAYS_CONFIG = "profile.half.life.days";
+    static final String HALF_LIFE_DAYS_DOC =
+            "Half-life, in event-time days, of every decayed profile quantity.";
+
+    public static final String SESSION_GAP_MINUTES_CONFIG = "profile.session.gap.minutes";
+    static final String SESSION_GAP_MINUTES_DOC =
+            "Inactivity that ends a session when events carry no session id.";
+
+    public static final String SEED_USERS_CONFIG = "kmeans.seed.users";
+    static final String SEED_USERS_DOC =
+            "Users sampled before the first model is seeded by k-means++ over them.";
+
+    public static final String FLUSH_RECORDS_CONFIG = "kmeans.flush.records";
+    static final String FLUSH_RECORDS_DOC =
+            "A task flushes its centroid deltas after this many assignments...";
+
+    public static final String FLUSH_INTERVAL_MS_CONFIG = "kmeans.flush.interval.ms";
+    static final String FLUSH_INTERVAL_MS_DOC = "...or after this much stream (event) time.";
+
+    public static final String KMEANS_HALF_LIFE_CONFIG = "kmeans.half.life.batches";
+    static final String KMEANS_HALF_LIFE_DOC =
+            "Half-life of a centroid's weight, in coordinator updates: smaller forgets faster.";
+
+    public static final String RESEED_FRACTION_CONFIG = "kmeans.reseed.fraction";
+    static final String RESEED_FRACTION_DOC =
+            "A cluster lighter than this fraction of the mean cluster weight is reseeded next to the heaviest.";
+
+    public static final String KMEANS_SEED_CONFIG = "kmeans.seed";
+    static final String KMEANS_SEED_DOC =
+            "Random seed of seeding and reseeding, for reproducible runs.";
+
+    public static final String MAX_TEXT_CHARS_CONFIG = "validation.max.text.chars";
+    static final String MAX_TEXT_CHARS_DOC =
+            "Longer titles or queries send the event to the dead-letter topic.";
+
+    public static final String MAX_FUTURE_MS_CONFIG = "validation.max.future.ms";
+    static final String MAX_FUTURE_MS_DOC =
+            "Events stamped further than this ahead of the wall clock go to the dead-letter topic.";
+
+    public static final String REST_HOST_CONFIG = "rest.host";
+    static final String REST_HOST_DOC =
+            "Interface the REST API binds to; also advertised to other instances.";
+
+    public static final String REST_PORT_CONFIG = "rest.port";
+    static final String REST_PORT_DOC = "Port of the REST API; 0 picks a free port.";
+
+    private static final String KAFKA_PREFIX = "kafka.";
+
+    public static final ConfigDef CONFIG =
+            new ConfigDef()
+                    .define(
+                            BOOTSTRAP_SERVERS_CONFIG,
+                            Type.STRING,
+                            "127.0.0.1:9092",
+                            Importance.HIGH,
+                            BOOTSTRAP_SERVERS_DOC)
+                    .define(
+                            APPLICATION_ID_CONFIG,
+                            Type.STRING,
+                            "segstream",
+                            Importance.HIGH,
+                            APPLICATION_ID_DOC)
+                    .define(
+                            TOPIC_PREFIX_CONFIG,
+                            Type.STRING,
+                            "segstream.",
+                            Importance.MEDIUM,
+                            TOPIC_PREFIX_DOC)
+                    .define(
+                            STATE_DIR_CONFIG,
+                            Type.STRING,
+                            System.getProperty("java.io.tmpdir") + "/segstream-state",
+                            Importance.MEDIUM,
+                            STATE_DIR_DOC)
+                    .define(
+                            PROCESSING_GUARANTEE_CONFIG,
+                            Type.STRING,
+                            StreamsConfig.EXACTLY_ONCE_V2,
+                            ValidString.in(
+                                    StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
+                            Importance.MEDIUM,
+                            PROCESSING_GUARANTEE_DOC)
+                    .define(
+                            INPUT_PARTITIONS_CONFIG,
+                            Type.INT,
+                            4,
+                            Range.between(1, 10_000),
+                            Importance.MEDIUM,
+                            INPUT_PARTITIONS_DOC)
+                    .define(
+                            REPLICATION_FACTOR_CONFIG,
+                            Type.SHORT,
+                            (short) -1,
+                            Importance.MEDIUM,
+                            REPLICATION_FACTOR_DOC)
+                    .define(
+                            SEGMENTS_K_CONFIG,
+                            Type.INT,
+                            6,
+                            Range.between(2, 1000),
+                            Importance.HIGH,
+                            SEGMENTS_K_DOC)
+                    .define(
+                            HYSTERESIS_CONFIG,
+                            Type.DOUBLE,
+                            0.1,
+                            Range.between(0.0, 0.9),
+                            Importance.MEDIUM,
+                            HYSTERESIS_DOC)
+                    .define(
+                            TEXT_WEIGHT_CONFIG,
+                            Type.DOUBLE,
+                            0.5,
+                            Range.between(0.0, 10.0),
+                            Importance.MEDIUM,
+                            TEXT_WEIGHT_DOC)
+                    .define(
+                            HALF_LIFE_DAYS_CONFIG,
+                            Type.DOUBLE,
+                            90.0,
+                            Range.between(0.001, 36_500),
+                            Importance.MEDIUM,
+                            HALF_LIFE_DAYS_DOC)
+                    .define(
+                            SESSION_GAP_MINUTES_CONFIG,
+                            Type.INT,
+                            30,
+                            Range.between(1, 24 * 60),
+                            Importance.LOW,
+                            SESSION_GAP_MINUTES_DOC)
+                    .define(
+                            SEED_USERS_CONFIG,
+                            Type.INT,
+                            500,
+                            Range.between(2, 1_000_000),
+                            Importance.MEDIUM,
+                            SEED_USERS_DOC)
+                    .define(
+                            FLUSH_RECORDS_CONFIG,
+                            Type.INT,
+                            1000,
+                            Range.between(1, 10_000_000),
+                            Importance.LOW,
+                            FLUSH_RECORDS_DOC)
+                    .define(
+                            FLUSH_INTERVAL_MS_CONFIG,
+                            Type.LONG,
+                            3_600_000L,
+                            Range.between(1, Long.MAX_VALUE),
+                            Importance.LOW,
+                            FLUSH_INTERVAL_MS_DOC)
+                    .define(
+                            KMEANS_HALF_LIFE_CONFIG,
+                            Type.DOUBLE,
+                            20.0,
+                            Range.between(0.01, 1e9),
+                            Importance.LOW,
+                            KMEANS_HALF_LIFE_DOC)
+                    .define(
+                            RESEED_FRACTION_CONFIG,
+                            Type.DOUBLE,
+                            0.05,
+                            Range.between(0.0, 1.0),
+                            Importance.LOW,
+                            RESEED_FRACTION_DOC)
+                    .define(KMEANS_SEED_CONFIG, Type.LONG, 42L, Importance.LOW, KMEANS_SEED_DOC)
+                    .define(
+                            MAX_TEXT_CHARS_CONFIG,
+                            Type.INT,
+                            2000,
+                            Range.between(1, 1_000_000),
+                            Importance.LOW,
+                            MAX_TEXT_CHARS_DOC)
+                    .define(
+                            MAX_FUTURE_MS_CONFIG,
+                            Type.LONG,
+                            86_400_000L,
+                            Range.atLeast(0),
+                            Importance.LOW,
+                            MAX_FUTURE_MS_DOC)
+                    .define(
+                            REST_HOST_CONFIG,
+                            Type.STRING,
+                            "127.0.0.1",
+                            Importance.MEDIUM,
+                            REST_HOST_DOC)
+                    .define(
+                            REST_PORT_CONFIG,
+                            Type.INT,
+                            8080,
+                            Range.between(0, 65535),
+                            Importance.MEDIUM,
+                            REST_PORT_DOC);
+
+    private final EncoderConfig encoder;
+
+    public SegstreamConfig(Map<String, ?> settings) {
+        super(CONFIG, settings, false);
+        this.encoder = EncoderConfig.fromMap(settings);
+    }
+
+    public EncoderConfig encoder() {
+        return encoder;
+    }
+
+    public Topics topics() {
+        return new Topics(getString(TOPIC_PREFIX_CONFIG));
+    }
+
+    public ProfileSettings profileSettings() {
+        return new ProfileSettings(
+                Duration.ofMillis(Math.round(getDouble(HALF_LIFE_DAYS_CONFIG) * 86_400_000.0)),
+                Duration.ofMinutes(getInt(SESSION_GAP_MINUTES_CONFIG)),
+                ProfileSettings.defaults().topCategories());
+    }
+
+    /** Properties for Kafka Streams: segstream's own plus every {@code kafka.*} key. */
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID_CONFIG));
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, getString(BOOTSTRAP_SERVERS_CONFIG));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR_CONFIG));
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE_CONFIG));
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) getShort(REPLICATION_FACTOR_CONFIG));
+        p.put(
+                StreamsConfig.APPLICATION_SERVER_CONFIG,
+                getString(REST_HOST_CONFIG) + ":" + getInt(REST_PORT_CONFIG));
+        p.putAll(originalsWithPrefix(KAFKA_PREFIX));
+        return p;
+    }
+
+    /** The effective settings with their values, sorted, for the start-up banner. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new TreeMap<>();
+        values().forEach((k, v) -> out.put(k, String.valueOf(v)));
+        out.putAll(encoder.describe());
+        originalsWithPrefix(KAFKA_PREFIX)
+                .forEach((k, v) -> out.put(KAFKA_PREFIX + k, String.valueOf(v)));
+        return out;
+    }
+
+    public static SegstreamConfig of(Map<String, ?> overrides) {
+        return new SegstreamConfig(new HashMap<>(overrides));
+    }
+}

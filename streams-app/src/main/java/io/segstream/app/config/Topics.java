@@ -1,0 +1,42 @@
+package io.segstream.app.config;
+
+/** Names of every topic, from one prefix. */
+public record Topics(String prefix) {
+
+    public String clicks() {
+        return prefix + "clicks";
+    }
+
+    public String orders() {
+        return prefix + "orders";
+    }
+
+    public String deletions() {
+        return prefix + "deletions";
+    }
+
+    public String segments() {
+        return prefix + "segments";
+    }
+
+    /** JSON mirror of {@link #segments()} for ksqlDB and other tools without Avro. */
+    public String segmentsJson() {
+        return prefix + "segments-json";
+    }
+
+    public String segmentChanges() {
+        return prefix + "segment-changes";
+    }
+
+    public String segmentModel() {
+        return prefix + "segment-model";
+    }
+
+    public String centroidDeltas() {
+        return prefix + "centroid-deltas";
+    }
+
+    public String dlq() {
+        return prefix + "dlq";
+    }
+}

@@ -1,0 +1,27 @@
+package io.segstream.app.errors;
+
+/** An input event segstream refuses; it goes to the dead-letter topic with {@link #reason()}. */
+public class InvalidEventException extends RuntimeException {
+
+    /** Why an event was refused; the value of the {@code segstream.reason} DLQ header. */
+    public enum Reason {
+        UNDECODABLE,
+        MISSING_USER_ID,
+        INVALID_PRICE,
+        INVALID_QUANTITY,
+        FUTURE_EVENT_TIME,
+        TEXT_TOO_LONG,
+        PROCESSING_ERROR
+    }
+
+    private final Reason reason;
+
+    public InvalidEventException(Reason reason, String detail) {
+        super(detail);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,97 @@
+package io.segstream.app.runtime;
+
+import io.segstream.app.config.SegstreamConfig;
+import io.segstream.app.config.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates segstream's topics where they are missing, with the right partitions and cleanup policy.
+ */
+public final class TopicAdmin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+
+    private TopicAdmin() {}
+
+    /** The topics segstream needs: name, partitions, compacted. */
+    static List<NewTopic> required(SegstreamConfig config) {
+        Topics t = config.topics();
+        int n = config.getInt(SegstreamConfig.INPUT_PARTITIONS_CONFIG);
+        Optional<Short> rf = replication(config);
+        List<NewTopic> topics = new ArrayList<>();
+        for (String name :
+                List.of(t.clicks(), t.orders(), t.deletions(), t.segmentChanges(), t.dlq())) {
+            topics.add(new NewTopic(name, Optional.of(n), rf));
+        }
+        for (String name : List.of(t.segments(), t.segmentsJson())) {
+            topics.add(
+                    new NewTopic(name, Optional.of(n), rf)
+                            .configs(
+                                    Map.of(
+                                            TopicConfig.CLEANUP_POLICY_CONFIG,
+                                            TopicConfig.CLEANUP_POLICY_COMPACT)));
+        }
+        // one partition: a single coordinator task applies every update, in order
+        topics.add(new NewTopic(t.centroidDeltas(), Optional.of(1), rf));
+        topics.add(
+                new NewTopic(t.segmentModel(), Optional.of(1), rf)
+                        .configs(
+                                Map.of(
+                                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                                        TopicConfig.CLEANUP_POLICY_COMPACT)));
+        return topics;
+    }
+
+    private static Optional<Short> replication(SegstreamConfig config) {
+        short rf = config.getShort(SegstreamConfig.REPLICATION_FACTOR_CONFIG);
+        return rf > 0 ? Optional.of(rf) : Optional.empty();
+    }
+
+    /** Creates every missing topic; existing topics are left as they are. */
+    public static void ensureTopics(SegstreamConfig config) {
+        Properties p = new Properties();
+        p.put(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.getString(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG));
+        try (Admin admin = Admin.create(p)) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing =
+                    required(config).stream().filter(t -> !existing.contains(t.name())).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+            LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(
+                    "Cannot create segstream's topics on "
+                            + config.getString(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG)
+                            + ": "
+                            + e.getCause().getMessage()
+                            + ". Check bootstrap.servers and the ACLs.",
+                    e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating topics", e);
+        }
+    }
+}

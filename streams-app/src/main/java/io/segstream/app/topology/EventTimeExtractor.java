@@ -1,0 +1,32 @@
+package io.segstream.app.topology;
+
+import io.segstream.schemas.ClickEvent;
+import io.segstream.schemas.DeletionRequest;
+import io.segstream.schemas.OrderEvent;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.processor.TimestampExtractor;
+
+/**
+ * Event time everywhere: a record's timestamp is the time the customer acted, so that a replay of
+ * last year's events gives the profiles of living through it, and stream-time punctuation (the
+ * delta flushes) follows event time.
+ */
+final class EventTimeExtractor implements TimestampExtractor {
+
+    @Override
+    public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
+        Object v = record.value();
+        long t = -1;
+        if (v instanceof ClickEvent c) {
+            t = c.getEventTime().toEpochMilli();
+        } else if (v instanceof OrderEvent o) {
+            t = o.getEventTime().toEpochMilli();
+        } else if (v instanceof DeletionRequest d) {
+            t = d.getRequestTime().toEpochMilli();
+        }
+        if (t >= 0) {
+            return t;
+        }
+        return record.timestamp() >= 0 ? record.timestamp() : Math.max(0, partitionTime);
+    }
+}

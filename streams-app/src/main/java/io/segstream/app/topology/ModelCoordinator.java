@@ -1,0 +1,228 @@
+package io.segstream.app.topology;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.segstream.app.config.SegstreamConfig;
+import io.segstream.core.clustering.Cluster;
+import io.segstream.core.clustering.ClusterDelta;
+import io.segstream.core.clustering.KMeansPlusPlus;
+import io.segstream.core.clustering.MiniBatchUpdate;
+import io.segstream.core.clustering.UpdateResult;
+import io.segstream.core.features.FeatureSpec;
+import io.segstream.core.features.FeatureVectorizer;
+import io.segstream.core.model.SegmentModels;
+import io.segstream.schemas.CentroidDelta;
+import io.segstream.schemas.SegmentModel;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of online model versions. Reads {@code centroid-deltas} (one partition, so one
+ * task in the whole application runs this) and, per delta, applies the decayed mini-batch update
+ * {@code c <- (c*n*a + sum) / (n*a + m)}, {@code n <- n*a + m} (see {@link MiniBatchUpdate}),
+ * reseeds dying clusters and publishes the next version to {@code segment-model}.
+ *
+ * <p>Before any model exists it collects the seed samples that tasks send until it has {@code
+ * kmeans.seed.users} of them, fits the feature scaling on them and seeds the first model with
+ * k-means++. A model published by the trainer (higher version, possibly a new major) replaces the
+ * coordinator's own; deltas computed against an older major version are dropped.
+ */
+final class ModelCoordinator implements Processor<String, CentroidDelta, String, byte[]> {
+
+    static final String MODEL_KEY = "model";
+    static final String SAMPLE_COUNT_KEY = "sample-count";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelCoordinator.class);
+
+    private final SegstreamConfig config;
+    private final TopologyDeps deps;
+    private final MiniBatchUpdate update;
+    private final AtomicLong publishedVersion = new AtomicLong();
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<String, byte[]> state;
+    private KeyValueStore<String, byte[]> models;
+    private Counter updates;
+
+    ModelCoordinator(SegstreamConfig config, TopologyDeps deps) {
+        this.config = config;
+        this.deps = deps;
+        this.update =
+                MiniBatchUpdate.forHalfLife(
+                        config.getDouble(SegstreamConfig.KMEANS_HALF_LIFE_CONFIG),
+                        config.getDouble(SegstreamConfig.RESEED_FRACTION_CONFIG),
+                        config.getLong(SegstreamConfig.KMEANS_SEED_CONFIG));
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.state = context.getStateStore(SegstreamTopology.COORDINATOR_STORE);
+        this.models = context.getStateStore(SegstreamTopology.MODEL_STORE);
+        this.updates =
+                Counter.builder("segstream.coordinator.updates")
+                        .description("Model versions published by the coordinator")
+                        .register(deps.registry());
+        Gauge.builder("segstream.model.version", publishedVersion, AtomicLong::get)
+                .description("Latest model version published by this coordinator")
+                .register(deps.registry());
+    }
+
+    @Override
+    public void process(Record<String, CentroidDelta> record) {
+        CentroidDelta delta = record.value();
+        SegmentModel current = latestModel();
+        if (current == null) {
+            collectSamples(delta, record.timestamp());
+            return;
+        }
+        if (delta.getBaseModelVersion() > 0
+                && majorOf(delta.getBaseModelVersion(), current) < current.getMajorVersion()) {
+            LOG.debug(
+                    "Dropping deltas of {} against old major model v{}",
+                    delta.getTaskId(),
+                    delta.getBaseModelVersion());
+            return;
+        }
+        Map<Integer, ClusterDelta> batch = new HashMap<>();
+        int dimension =
+                current.getFeatureSpec().getNames().size()
+                        + current.getFeatureSpec().getTextDimension();
+        for (io.segstream.schemas.ClusterDelta d : delta.getDeltas()) {
+            if (d.getSum().size() != dimension) {
+                continue;
+            }
+            double[] sum = new double[dimension];
+            for (int i = 0; i < dimension; i++) {
+                sum[i] = d.getSum().get(i);
+            }
+            batch.merge(
+                    d.getSegmentId(),
+                    new ClusterDelta(d.getSegmentId(), d.getCount(), sum),
+                    ClusterDelta::plus);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Cluster> clusters = new ArrayList<>();
+        current.getCentroids().forEach(c -> clusters.add(SegmentModels.cluster(c)));
+        UpdateResult result = update.apply(clusters, batch);
+        if (!result.reseeded().isEmpty()) {
+            LOG.info("Reseeded dying segments {} next to the heaviest", result.reseeded());
+        }
+        publish(
+                SegmentModels.next(
+                        current, result.clusters(), Instant.ofEpochMilli(record.timestamp())),
+                record.timestamp());
+    }
+
+    /**
+     * The newer of this coordinator's last model and the global store's (the trainer may publish).
+     */
+    private SegmentModel latestModel() {
+        byte[] own = state.get(MODEL_KEY);
+        byte[] global = models.get(ModelCache.CURRENT);
+        SegmentModel a = own == null ? null : ModelCache.decode(own);
+        SegmentModel b = global == null ? null : ModelCache.decode(global);
+        if (a == null) {
+            return b;
+        }
+        return b != null && b.getVersion() > a.getVersion() ? b : a;
+    }
+
+    private int majorOf(long version, SegmentModel current) {
+        byte[] bytes = models.get(ModelStoreUpdater.versionKey(version));
+        return bytes == null
+                ? current.getMajorVersion()
+                : ModelCache.decode(bytes).getMajorVersion();
+    }
+
+    private void collectSamples(CentroidDelta delta, long timestamp) {
+        byte[] countBytes = state.get(SAMPLE_COUNT_KEY);
+        int count = countBytes == null ? 0 : ByteBuffer.wrap(countBytes).getInt();
+        for (List<Double> sample : delta.getSeedSamples()) {
+            ByteBuffer b = ByteBuffer.allocate(sample.size() * 4);
+            sample.forEach(v -> b.putFloat(v.floatValue()));
+            state.put("sample-" + count++, b.array());
+        }
+        state.put(SAMPLE_COUNT_KEY, ByteBuffer.allocate(4).putInt(count).array());
+        int k = config.getInt(SegstreamConfig.SEGMENTS_K_CONFIG);
+        if (count >= Math.max(k, config.getInt(SegstreamConfig.SEED_USERS_CONFIG))) {
+            seed(count, k, timestamp);
+        }
+    }
+
+    private void seed(int count, int k, long timestamp) {
+        List<double[]> raw = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ByteBuffer b = ByteBuffer.wrap(state.get("sample-" + i));
+            double[] v = new double[b.remaining() / 4];
+            for (int j = 0; j < v.length; j++) {
+                v[j] = b.getFloat();
+            }
+            raw.add(v);
+        }
+        FeatureSpec spec =
+                FeatureSpec.fit(
+                        raw,
+                        config.getDouble(SegstreamConfig.TEXT_WEIGHT_CONFIG),
+                        deps.encoder().dimension());
+        FeatureVectorizer vectorizer = new FeatureVectorizer(spec, config.profileSettings());
+        List<double[]> points = raw.stream().map(vectorizer::scale).toList();
+        long seed = config.getLong(SegstreamConfig.KMEANS_SEED_CONFIG);
+        List<double[]> centers = KMeansPlusPlus.seed(points, k, seed);
+        double[] weights = new double[k];
+        for (double[] p : points) {
+            weights[nearest(p, centers)]++;
+        }
+        List<Cluster> clusters = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            clusters.add(new Cluster(i, centers.get(i), Math.max(1, weights[i])));
+        }
+        SegmentModel model =
+                SegmentModels.seed(
+                        spec, clusters, deps.encoderInfo(), Instant.ofEpochMilli(timestamp), seed);
+        LOG.info("Seeded the first segment model: k={} from {} users", k, count);
+        for (int i = 0; i < count; i++) {
+            state.delete("sample-" + i);
+        }
+        state.delete(SAMPLE_COUNT_KEY);
+        publish(model, timestamp);
+    }
+
+    private static int nearest(double[] p, List<double[]> centers) {
+        int best = 0;
+        double bestD = Double.MAX_VALUE;
+        for (int i = 0; i < centers.size(); i++) {
+            double d = 0;
+            double[] c = centers.get(i);
+            for (int j = 0; j < p.length; j++) {
+                d += (p[j] - c[j]) * (p[j] - c[j]);
+            }
+            if (d < bestD) {
+                bestD = d;
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private void publish(SegmentModel model, long timestamp) {
+        byte[] bytes = ModelCache.encode(model);
+        state.put(MODEL_KEY, bytes);
+        context.forward(
+                new Record<>(ModelStoreUpdater.versionKey(model.getVersion()), bytes, timestamp));
+        publishedVersion.set(model.getVersion());
+        updates.increment();
+    }
+}

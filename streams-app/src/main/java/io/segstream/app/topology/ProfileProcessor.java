@@ -1,0 +1,349 @@
+package io.segstream.app.topology;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.segstream.app.config.SegstreamConfig;
+import io.segstream.core.clustering.Assignment;
+import io.segstream.core.clustering.Cluster;
+import io.segstream.core.clustering.ClusterDelta;
+import io.segstream.core.clustering.DeltaAccumulator;
+import io.segstream.core.clustering.NearestCentroid;
+import io.segstream.core.features.FeatureVectorizer;
+import io.segstream.core.model.ScoringModel;
+import io.segstream.core.profile.ProfileEvent;
+import io.segstream.core.profile.ProfileSettings;
+import io.segstream.core.profile.ProfileUpdater;
+import io.segstream.core.profile.UserProfile;
+import io.segstream.schemas.CentroidDelta;
+import io.segstream.schemas.ClickEvent;
+import io.segstream.schemas.DeletionRequest;
+import io.segstream.schemas.OrderEvent;
+import io.segstream.schemas.SegmentAssignment;
+import io.segstream.schemas.SegmentChange;
+import io.segstream.schemas.SegmentChangeType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The heart of segstream, one instance per stream task: keeps each user's profile, assigns the user
+ * to the nearest segment of the current model with hysteresis, emits assignments and changes, and
+ * accumulates the task's mini-batch of centroid deltas for the coordinator.
+ *
+ * <p>When the first model arrives, or a model with a new major version (a re-fit by the trainer),
+ * every user in the task's store is re-scored against it and the resulting changes are emitted.
+ */
+final class ProfileProcessor implements Processor<String, SpecificRecord, String, Output> {
+
+    static final String DELTA_KEY = "deltas";
+
+    private final SegstreamConfig config;
+    private final TopologyDeps deps;
+    private final ProfileUpdater updater;
+    private final NearestCentroid nearest;
+    private final int flushRecords;
+    private final int seedUsers;
+
+    private ProcessorContext<String, Output> context;
+    private KeyValueStore<String, UserProfile> profiles;
+    private ModelCache models;
+    private DeltaAccumulator deltas;
+    private final Map<String, double[]> seedSamples = new LinkedHashMap<>();
+    private int seedSamplesSent;
+    private int lastMajor = -1;
+    private Counter events;
+    private MeterRegistry registry;
+
+    ProfileProcessor(SegstreamConfig config, TopologyDeps deps) {
+        this.config = config;
+        this.deps = deps;
+        this.updater = new ProfileUpdater(config.profileSettings());
+        this.nearest = new NearestCentroid(config.getDouble(SegstreamConfig.HYSTERESIS_CONFIG));
+        this.flushRecords = config.getInt(SegstreamConfig.FLUSH_RECORDS_CONFIG);
+        this.seedUsers = config.getInt(SegstreamConfig.SEED_USERS_CONFIG);
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Output> context) {
+        this.context = context;
+        this.profiles = context.getStateStore(SegstreamTopology.PROFILES_STORE);
+        ReadOnlyKeyValueStore<String, byte[]> modelStore =
+                context.getStateStore(SegstreamTopology.MODEL_STORE);
+        this.models =
+                new ModelCache(
+                        modelStore,
+                        config.profileSettings(),
+                        deps.encoder().modelId(),
+                        deps.encoder().dimension());
+        this.deltas = new DeltaAccumulator();
+        this.registry = deps.registry();
+        this.events =
+                Counter.builder("segstream.events")
+                        .description("Input events applied to profiles")
+                        .register(registry);
+        context.schedule(
+                Duration.ofMillis(config.getLong(SegstreamConfig.FLUSH_INTERVAL_MS_CONFIG)),
+                PunctuationType.STREAM_TIME,
+                this::flush);
+        context.schedule(
+                Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> refreshModel());
+    }
+
+    @Override
+    public void process(Record<String, SpecificRecord> record) {
+        refreshModel();
+        String user = record.key();
+        SpecificRecord value = record.value();
+        if (value instanceof DeletionRequest request) {
+            delete(user, request, record.timestamp());
+            return;
+        }
+        ProfileEvent event =
+                value instanceof ClickEvent c
+                        ? Events.toProfileEvent(c)
+                        : Events.toProfileEvent((OrderEvent) value);
+        UserProfile profile = profiles.get(user);
+        if (profile == null) {
+            profile = new UserProfile();
+        }
+        updater.apply(profile, event, embed(event.texts()));
+        events.increment();
+        long now = Math.max(context.currentStreamTimeMs(), event.eventTime());
+        ScoringModel model = models.current();
+        if (model == null) {
+            sample(user, profile, now);
+        } else {
+            score(user, profile, model, now, nearest, false);
+        }
+        profiles.put(user, profile);
+        if (deltas.pendingPoints() >= flushRecords || seedSamples.size() >= flushRecords) {
+            flush(now);
+        }
+    }
+
+    private float[] embed(List<String> texts) {
+        if (texts.isEmpty()) {
+            return null;
+        }
+        return ProfileUpdater.mean(deps.encoder().encodeBatch(texts));
+    }
+
+    private void sample(String user, UserProfile profile, long now) {
+        if (seedSamplesSent + seedSamples.size() < seedUsers || seedSamples.containsKey(user)) {
+            seedSamples.put(
+                    user,
+                    FeatureVectorizer.raw(
+                            profile, now, updater.settings(), deps.encoder().dimension()));
+        }
+    }
+
+    /**
+     * Assigns the user under {@code model}; emits the assignment and a change when the segment
+     * changes.
+     */
+    private void score(
+            String user,
+            UserProfile profile,
+            ScoringModel model,
+            long now,
+            NearestCentroid rule,
+            boolean rescore) {
+        double[] x = model.vectorizer().vectorize(profile, now);
+        boolean known = profile.segment() != UserProfile.NO_SEGMENT;
+        Assignment a =
+                rule.assign(x, model.clusters(), rescore || !known ? null : profile.segment());
+        int previous = profile.segment();
+        boolean changed = !known || a.segmentId() != previous;
+        double previousDistance = known ? distanceTo(model, previous, x) : Double.NaN;
+        profile.assign(a.segmentId(), model.version(), a.distance());
+        if (!rescore) {
+            deltas.add(a.segmentId(), x);
+        }
+        if (changed) {
+            SegmentChangeType type =
+                    !known
+                            ? SegmentChangeType.FIRST_ASSIGNMENT
+                            : rescore ? SegmentChangeType.RESCORED : SegmentChangeType.MOVED;
+            emitAssignment(user, profile, model, now);
+            context.forward(
+                    new Record<>(
+                            user,
+                            new Output.Change(
+                                    SegmentChange.newBuilder()
+                                            .setUserId(user)
+                                            .setChangeType(type)
+                                            .setPreviousSegment(known ? previous : null)
+                                            .setNewSegment(a.segmentId())
+                                            .setPreviousDistance(
+                                                    Double.isNaN(previousDistance)
+                                                            ? null
+                                                            : previousDistance)
+                                            .setNewDistance(a.distance())
+                                            .setModelVersion(model.version())
+                                            .setEventTime(Instant.ofEpochMilli(now))
+                                            .setDrivers(
+                                                    Drivers.explain(
+                                                            model,
+                                                            x,
+                                                            known ? previous : null,
+                                                            a.segmentId(),
+                                                            profile,
+                                                            now))
+                                            .build()),
+                            now));
+            Counter.builder("segstream.segment.changes")
+                    .tag("type", type.name())
+                    .register(registry)
+                    .increment();
+        }
+    }
+
+    private static double distanceTo(ScoringModel model, int segment, double[] x) {
+        for (Cluster c : model.clusters()) {
+            if (c.segmentId() == segment) {
+                return Math.sqrt(c.squaredDistanceTo(x));
+            }
+        }
+        return Double.NaN;
+    }
+
+    private void emitAssignment(String user, UserProfile profile, ScoringModel model, long now) {
+        SegmentAssignment assignment =
+                SegmentAssignment.newBuilder()
+                        .setUserId(user)
+                        .setSegmentId(profile.segment())
+                        .setSegmentName(model.name(profile.segment()))
+                        .setDistance(profile.segmentDistance())
+                        .setModelVersion(model.version())
+                        .setEventTime(Instant.ofEpochMilli(now))
+                        .build();
+        context.forward(new Record<>(user, new Output.Assignment(assignment), now));
+    }
+
+    private void delete(String user, DeletionRequest request, long timestamp) {
+        UserProfile profile = profiles.delete(user);
+        Integer previous =
+                profile == null || profile.segment() == UserProfile.NO_SEGMENT
+                        ? null
+                        : profile.segment();
+        seedSamples.remove(user);
+        context.forward(new Record<>(user, new Output.Assignment(null), timestamp));
+        ScoringModel model = models.current();
+        context.forward(
+                new Record<>(
+                        user,
+                        new Output.Change(
+                                SegmentChange.newBuilder()
+                                        .setUserId(user)
+                                        .setChangeType(SegmentChangeType.DELETED)
+                                        .setPreviousSegment(previous)
+                                        .setNewSegment(null)
+                                        .setPreviousDistance(null)
+                                        .setNewDistance(null)
+                                        .setModelVersion(model == null ? 0 : model.version())
+                                        .setEventTime(request.getRequestTime())
+                                        .setDrivers(List.of())
+                                        .build()),
+                        timestamp));
+        Counter.builder("segstream.segment.changes")
+                .tag("type", SegmentChangeType.DELETED.name())
+                .register(registry)
+                .increment();
+    }
+
+    /**
+     * Picks up a new model; re-scores every local user on the first model and on a new major
+     * version.
+     */
+    private void refreshModel() {
+        if (!models.refresh()) {
+            return;
+        }
+        ScoringModel model = models.current();
+        if (model.majorVersion() != lastMajor) {
+            lastMajor = model.majorVersion();
+            rescoreAll(model);
+        }
+    }
+
+    private void rescoreAll(ScoringModel model) {
+        long now = Math.max(0, context.currentStreamTimeMs());
+        NearestCentroid fresh = new NearestCentroid(0);
+        List<KeyValue<String, UserProfile>> updated = new ArrayList<>();
+        try (KeyValueIterator<String, UserProfile> all = profiles.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, UserProfile> kv = all.next();
+                score(
+                        kv.key,
+                        kv.value,
+                        model,
+                        Math.max(now, kv.value.lastEventTime()),
+                        fresh,
+                        true);
+                updated.add(kv);
+            }
+        }
+        updated.forEach(kv -> profiles.put(kv.key, kv.value));
+        seedSamples.clear();
+    }
+
+    /**
+     * Sends this task's mini-batch (or, before the first model, its seed sample) to the
+     * coordinator.
+     */
+    private void flush(long streamTime) {
+        ScoringModel model = models.current();
+        Map<Integer, ClusterDelta> batch = deltas.drain();
+        if (batch.isEmpty() && seedSamples.isEmpty()) {
+            return;
+        }
+        List<io.segstream.schemas.ClusterDelta> out = new ArrayList<>();
+        for (ClusterDelta d : batch.values()) {
+            out.add(
+                    io.segstream.schemas.ClusterDelta.newBuilder()
+                            .setSegmentId(d.segmentId())
+                            .setCount(d.count())
+                            .setSum(toList(d.sum()))
+                            .build());
+        }
+        List<List<Double>> samples = new ArrayList<>();
+        if (model == null) {
+            seedSamples.values().forEach(s -> samples.add(toList(s)));
+            seedSamplesSent += seedSamples.size();
+        }
+        seedSamples.clear();
+        CentroidDelta delta =
+                CentroidDelta.newBuilder()
+                        .setTaskId(context.taskId().toString())
+                        .setBaseModelVersion(model == null ? 0 : model.version())
+                        .setFlushTime(Instant.ofEpochMilli(Math.max(0, streamTime)))
+                        .setDeltas(out)
+                        .setSeedSamples(samples)
+                        .build();
+        context.forward(new Record<>(DELTA_KEY, new Output.Delta(delta), Math.max(0, streamTime)));
+    }
+
+    private static List<Double> toList(double[] values) {
+        List<Double> list = new ArrayList<>(values.length);
+        for (double v : values) {
+            list.add(v);
+        }
+        return list;
+    }
+
+    static ProfileSettings settings(SegstreamConfig config) {
+        return config.profileSettings();
+    }
+}

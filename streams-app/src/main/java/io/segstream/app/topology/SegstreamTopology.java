@@ -1,0 +1,214 @@
+package io.segstream.app.topology;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.segstream.app.config.SegstreamConfig;
+import io.segstream.app.config.Topics;
+import io.segstream.app.errors.DlqDeserializationHandler;
+import io.segstream.app.errors.DlqProcessingHandler;
+import io.segstream.app.serde.AvroSerde;
+import io.segstream.app.serde.ProfileSerde;
+import io.segstream.app.serde.UserEventSerde;
+import io.segstream.schemas.CentroidDelta;
+import io.segstream.schemas.ClickEvent;
+import io.segstream.schemas.DeletionRequest;
+import io.segstream.schemas.OrderEvent;
+import io.segstream.schemas.SegmentAssignment;
+import io.segstream.schemas.SegmentChange;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The segstream topology, built in one place. Every source, processor, store and sink has a name
+ * from the constants below, so that the topology description, metrics and interactive queries are
+ * stable across versions.
+ *
+ * <pre>
+ * clicks, orders, deletions -> validate + re-key by user -> events-by-user (repartition)
+ *   -> profile-processor [user-profiles] -> segments, segments-json, segment-changes, centroid-deltas
+ * centroid-deltas (1 partition) -> model-coordinator [coordinator-state] -> segment-model
+ * segment-model -> global store [segment-model-store], read by both processors
+ * </pre>
+ */
+public final class SegstreamTopology {
+
+    public static final String CLICKS_SOURCE = "clicks-source";
+    public static final String ORDERS_SOURCE = "orders-source";
+    public static final String DELETIONS_SOURCE = "deletions-source";
+    public static final String VALIDATE_CLICKS = "validate-clicks";
+    public static final String VALIDATE_ORDERS = "validate-orders";
+    public static final String VALIDATE_DELETIONS = "validate-deletions";
+    public static final String EVENTS_BY_USER = "events-by-user";
+    public static final String PROFILE_PROCESSOR = "profile-processor";
+    public static final String PROFILES_STORE = "user-profiles";
+    public static final String SEGMENTS_SINK = "segments-sink";
+    public static final String SEGMENTS_JSON_SINK = "segments-json-sink";
+    public static final String CHANGES_SINK = "segment-changes-sink";
+    public static final String DELTAS_SINK = "centroid-deltas-sink";
+    public static final String DELTAS_SOURCE = "centroid-deltas-source";
+    public static final String COORDINATOR = "model-coordinator";
+    public static final String COORDINATOR_STORE = "coordinator-state";
+    public static final String MODEL_SINK = "segment-model-sink";
+    public static final String MODEL_SOURCE = "segment-model-source";
+    public static final String MODEL_STORE = "segment-model-store";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SegstreamTopology() {}
+
+    public static Topology buildTopology(SegstreamConfig config, TopologyDeps deps) {
+        Topics topics = config.topics();
+        StreamsBuilder builder = new StreamsBuilder();
+
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(MODEL_STORE),
+                                Serdes.String(),
+                                Serdes.ByteArray())
+                        .withLoggingDisabled(),
+                topics.segmentModel(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(MODEL_SOURCE),
+                ModelStoreUpdater::new);
+        builder.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(PROFILES_STORE),
+                        Serdes.String(),
+                        new ProfileSerde()));
+        builder.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(COORDINATOR_STORE),
+                        Serdes.String(),
+                        Serdes.ByteArray()));
+
+        Events events =
+                new Events(
+                        config.getInt(SegstreamConfig.MAX_TEXT_CHARS_CONFIG),
+                        config.getLong(SegstreamConfig.MAX_FUTURE_MS_CONFIG),
+                        deps.wallClock());
+        EventTimeExtractor eventTime = new EventTimeExtractor();
+        KStream<String, SpecificRecord> clicks =
+                builder.stream(
+                                topics.clicks(),
+                                Consumed.with(Serdes.String(), AvroSerde.of(ClickEvent.class))
+                                        .withName(CLICKS_SOURCE)
+                                        .withTimestampExtractor(eventTime))
+                        .selectKey((k, v) -> events.validate(v), Named.as(VALIDATE_CLICKS))
+                        .mapValues(v -> (SpecificRecord) v, Named.as(VALIDATE_CLICKS + "-upcast"));
+        KStream<String, SpecificRecord> orders =
+                builder.stream(
+                                topics.orders(),
+                                Consumed.with(Serdes.String(), AvroSerde.of(OrderEvent.class))
+                                        .withName(ORDERS_SOURCE)
+                                        .withTimestampExtractor(eventTime))
+                        .selectKey((k, v) -> events.validate(v), Named.as(VALIDATE_ORDERS))
+                        .mapValues(v -> (SpecificRecord) v, Named.as(VALIDATE_ORDERS + "-upcast"));
+        KStream<String, SpecificRecord> deletions =
+                builder.stream(
+                                topics.deletions(),
+                                Consumed.with(Serdes.String(), AvroSerde.of(DeletionRequest.class))
+                                        .withName(DELETIONS_SOURCE)
+                                        .withTimestampExtractor(eventTime))
+                        .selectKey((k, v) -> events.validate(v), Named.as(VALIDATE_DELETIONS))
+                        .mapValues(
+                                v -> (SpecificRecord) v, Named.as(VALIDATE_DELETIONS + "-upcast"));
+
+        KStream<String, Output> outputs =
+                clicks.merge(orders, Named.as("merge-orders"))
+                        .merge(deletions, Named.as("merge-deletions"))
+                        .repartition(
+                                Repartitioned.with(Serdes.String(), new UserEventSerde())
+                                        .withName(EVENTS_BY_USER))
+                        .process(
+                                () -> new ProfileProcessor(config, deps),
+                                Named.as(PROFILE_PROCESSOR),
+                                PROFILES_STORE);
+
+        KStream<String, SegmentAssignment> assignments =
+                outputs.filter(
+                                (k, v) -> v instanceof Output.Assignment,
+                                Named.as("only-assignments"))
+                        .mapValues(
+                                v -> ((Output.Assignment) v).value(),
+                                Named.as("unwrap-assignments"));
+        assignments.to(
+                topics.segments(),
+                Produced.with(Serdes.String(), AvroSerde.of(SegmentAssignment.class))
+                        .withName(SEGMENTS_SINK));
+        assignments
+                .mapValues(SegstreamTopology::toJson, Named.as("assignments-to-json"))
+                .to(
+                        topics.segmentsJson(),
+                        Produced.with(Serdes.String(), Serdes.String())
+                                .withName(SEGMENTS_JSON_SINK));
+        outputs.filter((k, v) -> v instanceof Output.Change, Named.as("only-changes"))
+                .mapValues(v -> ((Output.Change) v).value(), Named.as("unwrap-changes"))
+                .to(
+                        topics.segmentChanges(),
+                        Produced.with(Serdes.String(), AvroSerde.of(SegmentChange.class))
+                                .withName(CHANGES_SINK));
+        outputs.filter((k, v) -> v instanceof Output.Delta, Named.as("only-deltas"))
+                .mapValues(v -> ((Output.Delta) v).value(), Named.as("unwrap-deltas"))
+                .to(
+                        topics.centroidDeltas(),
+                        Produced.with(Serdes.String(), AvroSerde.of(CentroidDelta.class))
+                                .withName(DELTAS_SINK));
+
+        builder.stream(
+                        topics.centroidDeltas(),
+                        Consumed.with(Serdes.String(), AvroSerde.of(CentroidDelta.class))
+                                .withName(DELTAS_SOURCE))
+                .process(
+                        () -> new ModelCoordinator(config, deps),
+                        Named.as(COORDINATOR),
+                        COORDINATOR_STORE)
+                .to(
+                        topics.segmentModel(),
+                        Produced.with(Serdes.String(), Serdes.ByteArray()).withName(MODEL_SINK));
+
+        return builder.build();
+    }
+
+    /** Kafka Streams properties: the config's, plus the dead-letter handlers and their settings. */
+    public static Properties streamsProperties(SegstreamConfig config, MeterRegistry registry) {
+        Properties p = config.streamsProperties();
+        p.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DlqDeserializationHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProcessingHandler.class);
+        p.put("segstream.dlq.topic", config.topics().dlq());
+        p.put("segstream.meter.registry", registry);
+        return p;
+    }
+
+    static String toJson(SegmentAssignment a) {
+        if (a == null) {
+            return null;
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("userId", a.getUserId());
+        json.put("segmentId", a.getSegmentId());
+        json.put("segmentName", a.getSegmentName());
+        json.put("distance", a.getDistance());
+        json.put("modelVersion", a.getModelVersion());
+        json.put("eventTime", a.getEventTime().toEpochMilli());
+        try {
+            return JSON.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
