@@ -18,8 +18,9 @@ import java.util.Set;
  * in-memory cache, calling the wrapped encoder only for texts it has not seen.
  *
  * <p>Product titles repeat across millions of events, so nearly every event is a cache hit. A batch
- * is de-duplicated before it reaches the model. Returned arrays are copies: callers may modify them
- * without corrupting the cache.
+ * is de-duplicated before it reaches the model, and each new text is encoded on its own so that its
+ * embedding does not depend on which texts happened to arrive with it. Returned arrays are copies:
+ * callers may modify them without corrupting the cache.
  */
 public final class CachingTextEncoder implements TextEncoder {
 
@@ -82,10 +83,19 @@ public final class CachingTextEncoder implements TextEncoder {
         return out;
     }
 
+    /**
+     * Encodes each miss on its own: an int8 graph quantises activations per batch, so a text
+     * encoded beside others gets a slightly different vector. Encoding alone makes a text's
+     * embedding independent of traffic, and so the same on every instance and in every replay (at
+     * batch 1 the int8 model is about as fast per text as in batches; see BENCHMARKS.md).
+     */
     private Map<String, float[]> encodeMisses(List<String> misses) {
         Timer timer = modelTimer;
         long start = System.nanoTime();
-        List<float[]> vectors = delegate.encodeBatch(misses);
+        List<float[]> vectors = new ArrayList<>(misses.size());
+        for (String miss : misses) {
+            vectors.add(delegate.encode(miss));
+        }
         if (timer != null) {
             timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }

@@ -78,14 +78,26 @@ public final class SegmentModels {
                 .build();
     }
 
-    /** The next online version: same spec and major version, new centres and weights. */
+    /**
+     * The next online version: same spec and major version, new centres and weights.
+     *
+     * <p>Built field by field: the copy builder {@code SegmentModel.newBuilder(base)} deep-copies
+     * through Avro's global {@code SpecificData}, whose class allow-list (AVRO-4189) rejects the
+     * generated enums with a {@link SecurityException}.
+     */
     public static SegmentModel next(SegmentModel base, List<Cluster> clusters, Instant createdAt) {
-        return SegmentModel.newBuilder(base)
+        return SegmentModel.newBuilder()
                 .setVersion(base.getVersion() + 1)
+                .setMajorVersion(base.getMajorVersion())
                 .setParentVersion(base.getVersion())
                 .setCreatedAt(createdAt)
                 .setOrigin(ModelOrigin.ONLINE)
+                .setK(clusters.size())
+                .setFeatureSpec(base.getFeatureSpec())
+                .setProjection(base.getProjection())
                 .setCentroids(centroids(clusters, base))
+                .setTextEncoder(base.getTextEncoder())
+                .setProvenance(base.getProvenance())
                 .build();
     }
 

@@ -23,20 +23,7 @@ public final class ProfileCodec {
     public static byte[] encode(UserProfile p) {
         byte[][] names = new byte[p.categories.length][];
         int size =
-                1
-                        + 3 * 8
-                        + 13 * 4
-                        + 8
-                        + 8
-                        + 4
-                        + 1
-                        + 2
-                        + 4
-                        + 4
-                        + packedBytes(p.text.length)
-                        + 4
-                        + 8
-                        + 4;
+                1 + 3 * 8 + 13 * 4 + 8 + 8 + 4 + 1 + 2 + 4 + packedBytes(p.text.length) + 4 + 8 + 4;
         for (int i = 0; i < names.length; i++) {
             names[i] = p.categories[i].getBytes(StandardCharsets.UTF_8);
             size += 1 + Math.min(names[i].length, 255) + 4;
@@ -107,6 +94,16 @@ public final class ProfileCodec {
             p.segment = b.getInt();
             p.modelVersion = b.getLong();
             p.segmentDistance = b.getFloat();
+            if (b.hasRemaining()) {
+                throw new IllegalArgumentException(
+                        "Profile of "
+                                + bytes.length
+                                + " bytes has "
+                                + b.remaining()
+                                + " bytes after its last field; it is not a layout "
+                                + VERSION
+                                + " profile");
+            }
             return p;
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException(

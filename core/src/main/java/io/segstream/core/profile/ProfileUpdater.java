@@ -50,7 +50,7 @@ public final class ProfileUpdater {
             }
         }
         if (isClick(event.kind())) {
-            updateSession(profile, event);
+            updateSession(profile, event, w);
         }
         if (event.price() > 0
                 && Double.isFinite(event.price())
@@ -110,7 +110,8 @@ public final class ProfileUpdater {
                 || kind == EventKind.REMOVE_FROM_CART;
     }
 
-    private void updateSession(UserProfile p, ProfileEvent e) {
+    /** Counts the click into its session; a late click ({@code w < 1}) leaves the open session. */
+    private void updateSession(UserProfile p, ProfileEvent e, double w) {
         long t = e.eventTime();
         int hash = e.sessionId() == null ? 0 : e.sessionId().hashCode();
         boolean sameSession =
@@ -125,9 +126,12 @@ public final class ProfileUpdater {
             p.sessions += 1;
             p.sessionStart = t;
         }
-        p.sessionEvents += 1;
-        p.sessionHash = hash;
-        p.lastClickTime = Math.max(p.lastClickTime, t);
+        p.sessionEvents += (float) w;
+        if (p.lastClickTime == UserProfile.NEVER || t >= p.lastClickTime) {
+            // a late click of an earlier session must not become the open session
+            p.sessionHash = hash;
+            p.lastClickTime = t;
+        }
     }
 
     /**

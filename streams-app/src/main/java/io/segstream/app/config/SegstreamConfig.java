@@ -67,16 +67,23 @@ public final class SegstreamConfig extends AbstractConfig {
     static final String SESSION_GAP_MINUTES_DOC =
             "Inactivity that ends a session when events carry no session id.";
 
+    public static final String LEARNING_ENABLED_CONFIG = "kmeans.learning.enabled";
+    static final String LEARNING_ENABLED_DOC =
+            "Whether centroids keep learning from the stream (online mini-batch k-means). Off, the "
+                    + "app scores with the published model as it is (e.g. a trained model pinned in production).";
+
     public static final String SEED_USERS_CONFIG = "kmeans.seed.users";
     static final String SEED_USERS_DOC =
             "Users sampled before the first model is seeded by k-means++ over them.";
 
     public static final String FLUSH_RECORDS_CONFIG = "kmeans.flush.records";
     static final String FLUSH_RECORDS_DOC =
-            "A task flushes its centroid deltas after this many assignments...";
+            "A task sends its mini-batch of centroid deltas to the coordinator after this many "
+                    + "assignments, or sooner when kmeans.flush.interval.ms of stream time has passed.";
 
     public static final String FLUSH_INTERVAL_MS_CONFIG = "kmeans.flush.interval.ms";
-    static final String FLUSH_INTERVAL_MS_DOC = "...or after this much stream (event) time.";
+    static final String FLUSH_INTERVAL_MS_DOC =
+            "Stream (event) time between two flushes of a task's centroid deltas.";
 
     public static final String KMEANS_HALF_LIFE_CONFIG = "kmeans.half.life.batches";
     static final String KMEANS_HALF_LIFE_DOC =
@@ -190,6 +197,12 @@ public final class SegstreamConfig extends AbstractConfig {
                             Importance.LOW,
                             SESSION_GAP_MINUTES_DOC)
                     .define(
+                            LEARNING_ENABLED_CONFIG,
+                            Type.BOOLEAN,
+                            true,
+                            Importance.MEDIUM,
+                            LEARNING_ENABLED_DOC)
+                    .define(
                             SEED_USERS_CONFIG,
                             Type.INT,
                             500,
@@ -200,7 +213,7 @@ public final class SegstreamConfig extends AbstractConfig {
                             FLUSH_RECORDS_CONFIG,
                             Type.INT,
                             1000,
-                            Range.between(1, 10_000_000),
+                            Range.atLeast(1),
                             Importance.LOW,
                             FLUSH_RECORDS_DOC)
                     .define(

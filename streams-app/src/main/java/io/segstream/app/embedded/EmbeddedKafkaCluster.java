@@ -537,6 +537,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             props.put("num.network.threads", "2");
             props.put("num.io.threads", "2");
             props.put("background.threads", "2");
+            // Replays carry event times from years ago; with time-based retention the broker would
+            // delete those records minutes after they were written, in the middle of processing.
+            props.put("log.retention.ms", "-1");
             props.put("num.recovery.threads.per.data.dir", "1");
             props.put("num.replica.fetchers", "1");
             // the log cleaner's dedupe buffer defaults to 128 MiB; changelogs here are small

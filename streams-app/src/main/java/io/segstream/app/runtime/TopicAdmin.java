@@ -60,6 +60,39 @@ public final class TopicAdmin {
         return rf > 0 ? Optional.of(rf) : Optional.empty();
     }
 
+    /**
+     * Waits until every partition of {@code names} has a leader: a producer that writes to a
+     * partition the broker has not finished creating can see a refused first batch overtaken by a
+     * later one (KAFKA-15591), which would reorder a user's events.
+     */
+    private static void awaitLeaders(Admin admin, List<String> names)
+            throws ExecutionException, InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean ready;
+            try {
+                ready =
+                        admin.describeTopics(names).allTopicNames().get().values().stream()
+                                .allMatch(
+                                        d ->
+                                                d.partitions().stream()
+                                                        .allMatch(
+                                                                p ->
+                                                                        p.leader() != null
+                                                                                && !p.leader()
+                                                                                        .isEmpty()));
+            } catch (ExecutionException e) {
+                ready = false; // not yet known to the broker we asked
+            }
+            if (ready) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException(
+                "Topics " + names + " have partitions without a leader after 30 s");
+    }
+
     /** Creates every missing topic; existing topics are left as they are. */
     public static void ensureTopics(SegstreamConfig config) {
         Properties p = new Properties();
@@ -80,6 +113,7 @@ public final class TopicAdmin {
                     throw e;
                 }
             }
+            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
         } catch (ExecutionException e) {
             throw new IllegalStateException(

@@ -10,8 +10,11 @@ import io.segstream.core.clustering.MiniBatchUpdate;
 import io.segstream.core.clustering.UpdateResult;
 import io.segstream.core.features.FeatureSpec;
 import io.segstream.core.features.FeatureVectorizer;
+import io.segstream.core.model.ModelCompatibilityException;
+import io.segstream.core.model.ScoringModel;
 import io.segstream.core.model.SegmentModels;
 import io.segstream.schemas.CentroidDelta;
+import io.segstream.schemas.ModelOrigin;
 import io.segstream.schemas.SegmentModel;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -87,7 +90,7 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
             return;
         }
         if (delta.getBaseModelVersion() > 0
-                && majorOf(delta.getBaseModelVersion(), current) < current.getMajorVersion()) {
+                && delta.getBaseModelVersion() < ModelCache.majorSince(models, current)) {
             LOG.debug(
                     "Dropping deltas of {} against old major model v{}",
                     delta.getTaskId(),
@@ -111,18 +114,23 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
                     new ClusterDelta(d.getSegmentId(), d.getCount(), sum),
                     ClusterDelta::plus);
         }
+        List<Cluster> clusters = new ArrayList<>();
+        current.getCentroids().forEach(c -> clusters.add(SegmentModels.cluster(c)));
+        // a delta computed against another version may name a segment this model no longer has
+        batch.keySet().removeIf(id -> clusters.stream().noneMatch(c -> c.segmentId() == id));
         if (batch.isEmpty()) {
             return;
         }
-        List<Cluster> clusters = new ArrayList<>();
-        current.getCentroids().forEach(c -> clusters.add(SegmentModels.cluster(c)));
         UpdateResult result = update.apply(clusters, batch);
         if (!result.reseeded().isEmpty()) {
             LOG.info("Reseeded dying segments {} next to the heaviest", result.reseeded());
         }
         publish(
-                SegmentModels.next(
-                        current, result.clusters(), Instant.ofEpochMilli(record.timestamp())),
+                aboveGlobal(
+                        SegmentModels.next(
+                                current,
+                                result.clusters(),
+                                Instant.ofEpochMilli(record.timestamp()))),
                 record.timestamp());
     }
 
@@ -131,20 +139,51 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
      */
     private SegmentModel latestModel() {
         byte[] own = state.get(MODEL_KEY);
-        byte[] global = models.get(ModelCache.CURRENT);
+        byte[] global = ModelCache.latest(models);
         SegmentModel a = own == null ? null : ModelCache.decode(own);
         SegmentModel b = global == null ? null : ModelCache.decode(global);
+        if (b != null && !compatible(b)) {
+            // the processors refuse it and keep scoring with an older model: so must the updates
+            LOG.warn("Not updating segment model v{}: this instance cannot use it", b.getVersion());
+            b =
+                    a != null
+                            ? null
+                            : ModelCache.newestCompatible(
+                                    models,
+                                    config.profileSettings(),
+                                    deps.encoder().modelId(),
+                                    deps.encoder().dimension());
+        }
         if (a == null) {
             return b;
         }
         return b != null && b.getVersion() > a.getVersion() ? b : a;
     }
 
-    private int majorOf(long version, SegmentModel current) {
-        byte[] bytes = models.get(ModelStoreUpdater.versionKey(version));
-        return bytes == null
-                ? current.getMajorVersion()
-                : ModelCache.decode(bytes).getMajorVersion();
+    private boolean compatible(SegmentModel model) {
+        try {
+            ScoringModel.of(
+                    model,
+                    config.profileSettings(),
+                    deps.encoder().modelId(),
+                    deps.encoder().dimension());
+            return true;
+        } catch (ModelCompatibilityException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A version above every model of the global store, including one this instance refuses, so that
+     * the store takes the published model as current.
+     */
+    private SegmentModel aboveGlobal(SegmentModel next) {
+        byte[] global = ModelCache.latest(models);
+        long highest = global == null ? 0 : ModelCache.decode(global).getVersion();
+        if (next.getVersion() <= highest) {
+            next.setVersion(highest + 1);
+        }
+        return next;
     }
 
     private void collectSamples(CentroidDelta delta, long timestamp) {
@@ -221,7 +260,12 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
         byte[] bytes = ModelCache.encode(model);
         state.put(MODEL_KEY, bytes);
         context.forward(
-                new Record<>(ModelStoreUpdater.versionKey(model.getVersion()), bytes, timestamp));
+                new Record<>(
+                        model.getOrigin() == ModelOrigin.ONLINE
+                                ? ModelStoreUpdater.ONLINE_KEY
+                                : ModelStoreUpdater.versionKey(model.getVersion()),
+                        bytes,
+                        timestamp));
         publishedVersion.set(model.getVersion());
         updates.increment();
     }

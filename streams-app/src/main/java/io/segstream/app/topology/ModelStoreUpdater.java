@@ -7,9 +7,11 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keeps the global model store: every version under {@code v<version>} (rollback and explanations
- * look older versions up) and the highest version under {@link ModelCache#CURRENT}. A rollback is
- * republished under a new, higher version, so "highest" is always "current".
+ * Keeps the global model store: each record under its topic key and the highest version under
+ * {@link ModelCache#CURRENT}. Seeded and trained models are keyed {@code v<version>} and so all
+ * kept (rollback looks them up); online updates share the key {@link #ONLINE_KEY}, so that the
+ * compacted topic and this store hold only the latest of them. A rollback is republished under a
+ * new, higher version, so "highest" is always "current".
  */
 final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
 
@@ -35,12 +37,16 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
             LOG.error("Ignoring an undecodable record on the model topic: {}", e.getMessage());
             return;
         }
-        store.put(versionKey(model.getVersion()), record.value());
+        store.put(
+                record.key() == null ? versionKey(model.getVersion()) : record.key(),
+                record.value());
         byte[] current = store.get(ModelCache.CURRENT);
         if (current == null || ModelCache.decode(current).getVersion() <= model.getVersion()) {
             store.put(ModelCache.CURRENT, record.value());
         }
     }
+
+    static final String ONLINE_KEY = "online";
 
     static String versionKey(long version) {
         return "v" + version;

@@ -11,6 +11,7 @@ import io.segstream.core.clustering.NearestCentroid;
 import io.segstream.core.features.FeatureVectorizer;
 import io.segstream.core.model.ScoringModel;
 import io.segstream.core.profile.ProfileEvent;
+import io.segstream.core.profile.ProfileEvents;
 import io.segstream.core.profile.ProfileSettings;
 import io.segstream.core.profile.ProfileUpdater;
 import io.segstream.core.profile.UserProfile;
@@ -24,9 +25,11 @@ import io.segstream.schemas.SegmentChangeType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -55,13 +58,18 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private final NearestCentroid nearest;
     private final int flushRecords;
     private final int seedUsers;
+    private final boolean learning;
 
     private ProcessorContext<String, Output> context;
     private KeyValueStore<String, UserProfile> profiles;
     private ModelCache models;
     private DeltaAccumulator deltas;
+    private long intervalStart = -1;
     private final Map<String, double[]> seedSamples = new LinkedHashMap<>();
-    private int seedSamplesSent;
+
+    /** Users whose sample this task already sent: each counts once towards kmeans.seed.users. */
+    private final Set<String> seedUsersSent = new HashSet<>();
+
     private int lastMajor = -1;
     private Counter events;
     private MeterRegistry registry;
@@ -73,6 +81,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         this.nearest = new NearestCentroid(config.getDouble(SegstreamConfig.HYSTERESIS_CONFIG));
         this.flushRecords = config.getInt(SegstreamConfig.FLUSH_RECORDS_CONFIG);
         this.seedUsers = config.getInt(SegstreamConfig.SEED_USERS_CONFIG);
+        this.learning = config.getBoolean(SegstreamConfig.LEARNING_ENABLED_CONFIG);
     }
 
     @Override
@@ -96,7 +105,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         context.schedule(
                 Duration.ofMillis(config.getLong(SegstreamConfig.FLUSH_INTERVAL_MS_CONFIG)),
                 PunctuationType.STREAM_TIME,
-                this::flush);
+                this::flushOnSchedule);
         context.schedule(
                 Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> refreshModel());
     }
@@ -112,18 +121,22 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         }
         ProfileEvent event =
                 value instanceof ClickEvent c
-                        ? Events.toProfileEvent(c)
-                        : Events.toProfileEvent((OrderEvent) value);
+                        ? ProfileEvents.of(c)
+                        : ProfileEvents.of((OrderEvent) value);
         UserProfile profile = profiles.get(user);
         if (profile == null) {
             profile = new UserProfile();
         }
         updater.apply(profile, event, embed(event.texts()));
         events.increment();
-        long now = Math.max(context.currentStreamTimeMs(), event.eventTime());
+        // scored as of the user's own latest event: the task's stream time would also count records
+        // fetched ahead, and so depend on timing rather than on the data
+        long now = Math.max(profile.lastEventTime(), event.eventTime());
         ScoringModel model = models.current();
         if (model == null) {
-            sample(user, profile, now);
+            if (learning) {
+                sample(user, profile, now);
+            }
         } else {
             score(user, profile, model, now, nearest, false);
         }
@@ -141,7 +154,11 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     }
 
     private void sample(String user, UserProfile profile, long now) {
-        if (seedSamplesSent + seedSamples.size() < seedUsers || seedSamples.containsKey(user)) {
+        if (seedUsersSent.contains(user)) {
+            return;
+        }
+        if (seedUsersSent.size() + seedSamples.size() < seedUsers
+                || seedSamples.containsKey(user)) {
             seedSamples.put(
                     user,
                     FeatureVectorizer.raw(
@@ -168,7 +185,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         boolean changed = !known || a.segmentId() != previous;
         double previousDistance = known ? distanceTo(model, previous, x) : Double.NaN;
         profile.assign(a.segmentId(), model.version(), a.distance());
-        if (!rescore) {
+        if (!rescore && learning) {
             deltas.add(a.segmentId(), x);
         }
         if (changed) {
@@ -274,17 +291,25 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         ScoringModel model = models.current();
         if (model.majorVersion() != lastMajor) {
             lastMajor = model.majorVersion();
-            rescoreAll(model);
+            rescoreAll(model, models.majorSince());
         }
     }
 
-    private void rescoreAll(ScoringModel model) {
+    /**
+     * Re-scores the users not yet scored under the model's major version (all of them on a new
+     * major; after a restart only those the previous run had not reached), writing each back as it
+     * goes rather than holding the whole store in memory.
+     */
+    private void rescoreAll(ScoringModel model, long majorSince) {
         long now = Math.max(0, context.currentStreamTimeMs());
         NearestCentroid fresh = new NearestCentroid(0);
-        List<KeyValue<String, UserProfile>> updated = new ArrayList<>();
         try (KeyValueIterator<String, UserProfile> all = profiles.all()) {
             while (all.hasNext()) {
                 KeyValue<String, UserProfile> kv = all.next();
+                if (kv.value.segment() != UserProfile.NO_SEGMENT
+                        && kv.value.modelVersion() >= majorSince) {
+                    continue;
+                }
                 score(
                         kv.key,
                         kv.value,
@@ -292,11 +317,22 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                         Math.max(now, kv.value.lastEventTime()),
                         fresh,
                         true);
-                updated.add(kv);
+                profiles.put(kv.key, kv.value);
             }
         }
-        updated.forEach(kv -> profiles.put(kv.key, kv.value));
         seedSamples.clear();
+    }
+
+    /**
+     * Stream-time punctuation fires at a task's first record too; that first call only starts the
+     * interval, so that a mini-batch spans kmeans.flush.interval.ms of event time.
+     */
+    private void flushOnSchedule(long streamTime) {
+        if (intervalStart < 0) {
+            intervalStart = streamTime;
+            return;
+        }
+        flush(streamTime);
     }
 
     /**
@@ -321,7 +357,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         List<List<Double>> samples = new ArrayList<>();
         if (model == null) {
             seedSamples.values().forEach(s -> samples.add(toList(s)));
-            seedSamplesSent += seedSamples.size();
+            seedUsersSent.addAll(seedSamples.keySet());
         }
         seedSamples.clear();
         CentroidDelta delta =

@@ -1,0 +1,219 @@
+package io.segstream.bench;
+
+import io.segstream.app.config.SegstreamConfig;
+import io.segstream.app.embedded.EmbeddedKafkaCluster;
+import io.segstream.app.runtime.SegstreamApp;
+import io.segstream.app.runtime.TopicAdmin;
+import io.segstream.core.dataset.OnlineRetail;
+import io.segstream.core.profile.ProfileCodec;
+import io.segstream.core.profile.UserProfile;
+import io.segstream.schemas.AvroCodec;
+import io.segstream.schemas.OrderEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+
+/**
+ * End-to-end events per second on the embedded broker: the whole segstream app against a plain
+ * Kafka Streams count of the same orders by user (same broker, partitions, exactly-once and commit
+ * interval), both timed from a pre-loaded input topic until every input offset is committed. Also
+ * reports the bytes per stored profile. Run: {@code bench/run-e2e [orders]}.
+ */
+public final class EndToEndBenchmark {
+
+    private EndToEndBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int limit = args.length > 0 ? Integer.parseInt(args[0]) : Integer.MAX_VALUE;
+        Path csv =
+                Path.of(
+                        System.getenv().getOrDefault("SEGSTREAM_DATA_DIR", "../shared/data"),
+                        "online_retail",
+                        "online_retail_dev.csv.gz");
+        List<OrderEvent> orders = OnlineRetail.read(csv).orders();
+        orders = orders.subList(0, Math.min(limit, orders.size()));
+        long users = orders.stream().map(OrderEvent::getUserId).distinct().count();
+        System.out.printf(
+                "input: %d orders of %d customers (Online Retail dev slice)%n",
+                orders.size(), users);
+        Path state = Files.createTempDirectory("segstream-e2e");
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
+            double count = runCount(kafka, orders, state);
+            double app = runSegstream(kafka, orders, state);
+            System.out.printf(
+                    "%nresult: plain count %.0f events/s, segstream %.0f events/s (%.2fx of the count)%n",
+                    count, app, app / count);
+        }
+    }
+
+    private static Map<String, Object> common(
+            EmbeddedKafkaCluster kafka, String prefix, Path state) {
+        Map<String, Object> s = new HashMap<>();
+        s.put(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        s.put(SegstreamConfig.APPLICATION_ID_CONFIG, prefix + "app");
+        s.put(SegstreamConfig.TOPIC_PREFIX_CONFIG, prefix);
+        s.put(SegstreamConfig.STATE_DIR_CONFIG, state.resolve(prefix).toString());
+        s.put(SegstreamConfig.REPLICATION_FACTOR_CONFIG, "1");
+        s.put(SegstreamConfig.INPUT_PARTITIONS_CONFIG, "4");
+        s.put(SegstreamConfig.REST_PORT_CONFIG, "0");
+        s.put("kafka.num.stream.threads", "2");
+        return s;
+    }
+
+    private static double runCount(EmbeddedKafkaCluster kafka, List<OrderEvent> orders, Path state)
+            throws Exception {
+        SegstreamConfig config = new SegstreamConfig(common(kafka, "count.", state));
+        TopicAdmin.ensureTopics(config);
+        produce(kafka, config.topics().orders(), orders);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(config.topics().orders(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .groupByKey()
+                .count(Materialized.as("counts"));
+        Properties p = config.streamsProperties();
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:1");
+        long start = System.nanoTime();
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), p)) {
+            streams.start();
+            awaitCommitted(
+                    kafka,
+                    config.getString(SegstreamConfig.APPLICATION_ID_CONFIG),
+                    config.topics().orders());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long keys =
+                    streams.store(
+                                    StoreQueryParameters.fromNameAndType(
+                                            "counts", QueryableStoreTypes.keyValueStore()))
+                            .approximateNumEntries();
+            System.out.printf(
+                    "plain count:  %d orders in %.1f s = %.0f events/s (%d keys)%n",
+                    orders.size(), seconds, orders.size() / seconds, keys);
+            return orders.size() / seconds;
+        }
+    }
+
+    private static double runSegstream(
+            EmbeddedKafkaCluster kafka, List<OrderEvent> orders, Path state) throws Exception {
+        Map<String, Object> s = common(kafka, "seg.", state);
+        SegstreamConfig config = new SegstreamConfig(s);
+        TopicAdmin.ensureTopics(config);
+        produce(kafka, config.topics().orders(), orders);
+        long start = System.nanoTime();
+        try (SegstreamApp app = SegstreamApp.start(config)) {
+            awaitCommitted(
+                    kafka,
+                    config.getString(SegstreamConfig.APPLICATION_ID_CONFIG),
+                    config.topics().orders());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long profiles = 0;
+            long bytes = 0;
+            var store =
+                    app.streams()
+                            .store(
+                                    StoreQueryParameters.fromNameAndType(
+                                            io.segstream.app.topology.SegstreamTopology
+                                                    .PROFILES_STORE,
+                                            QueryableStoreTypes
+                                                    .<String, UserProfile>keyValueStore()));
+            try (var all = store.all()) {
+                while (all.hasNext()) {
+                    bytes += ProfileCodec.encode(all.next().value).length;
+                    profiles++;
+                }
+            }
+            var stats = app.registry().find("cache.gets").tag("result", "hit").functionCounter();
+            System.out.printf(
+                    "segstream:    %d orders in %.1f s = %.0f events/s; %d profiles, %.0f bytes per profile%s%n",
+                    orders.size(),
+                    seconds,
+                    orders.size() / seconds,
+                    profiles,
+                    (double) bytes / Math.max(1, profiles),
+                    stats == null ? "" : String.format(", %.0f encoder cache hits", stats.count()));
+            return orders.size() / seconds;
+        }
+    }
+
+    private static void produce(EmbeddedKafkaCluster kafka, String topic, List<OrderEvent> orders) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        AvroCodec<OrderEvent> codec = AvroCodec.of(OrderEvent.class);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+            for (OrderEvent o : orders) {
+                producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                null,
+                                o.getEventTime().toEpochMilli(),
+                                o.getUserId(),
+                                codec.encode(o)));
+            }
+        }
+    }
+
+    /** Waits until the group has committed every record of {@code topic}. */
+    private static void awaitCommitted(EmbeddedKafkaCluster kafka, String group, String topic)
+            throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (Admin admin = Admin.create(p)) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
+                    .forEach(
+                            i ->
+                                    latest.put(
+                                            new TopicPartition(topic, i.partition()),
+                                            OffsetSpec.latest()));
+            var ends =
+                    admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                            .all()
+                            .get();
+            long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+            while (System.nanoTime() < deadline) {
+                var committed =
+                        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                boolean done =
+                        ends.entrySet().stream()
+                                .allMatch(
+                                        e ->
+                                                committed.get(e.getKey()) != null
+                                                        && committed.get(e.getKey()).offset()
+                                                                >= e.getValue().offset());
+                if (done) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException(group + " did not finish within 20 minutes");
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package io.segstream.app.topology;
+
+import static io.segstream.app.topology.TopologyHarness.T0;
+import static io.segstream.app.topology.TopologyHarness.line;
+import static io.segstream.app.topology.TopologyHarness.order;
+import static io.segstream.app.topology.TopologyHarness.view;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
+
+import io.segstream.core.clustering.MiniBatchUpdate;
+import io.segstream.core.encoder.CachingTextEncoder;
+import io.segstream.core.encoder.EncoderConfig;
+import io.segstream.schemas.Centroid;
+import io.segstream.schemas.CentroidDelta;
+import io.segstream.schemas.EncoderInfo;
+import io.segstream.schemas.ModelOrigin;
+import io.segstream.schemas.SegmentChange;
+import io.segstream.schemas.SegmentChangeType;
+import io.segstream.schemas.SegmentModel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The online k-means loop through the whole topology: tasks send seed samples, the coordinator
+ * seeds the first model, tasks send centroid deltas and the coordinator publishes the next
+ * versions. Settings: k = 2, 4 seed users, a flush after every record.
+ */
+class OnlineModelTopologyTest {
+
+    /** kmeans.half.life.batches default: 20 batches. */
+    private static final double DECAY = MiniBatchUpdate.decayForHalfLife(20);
+
+    private static CachingTextEncoder encoder;
+    private static EncoderInfo info;
+
+    @TempDir Path stateDir;
+
+    @BeforeAll
+    static void openEncoder() {
+        encoder = CachingTextEncoder.open(EncoderConfig.defaults());
+        info = TopologyHarness.encoderInfo(encoder);
+    }
+
+    @AfterAll
+    static void closeEncoder() {
+        encoder.close();
+    }
+
+    @Test
+    void shouldSeedTheFirstModelFromTheSeedUsersAndAssignStoredUsers() {
+        try (TopologyHarness h = new TopologyHarness(encoder, stateDir, Map.of())) {
+            h.clicks.pipeInput(
+                    "browser-1", view("browser-1", T0, "Red retrospot mug", "Home/Kitchen", 2.55));
+            h.clicks.pipeInput(
+                    "browser-2",
+                    view("browser-2", at(1), "Pink polkadot cup", "Home/Kitchen", 0.85));
+            h.orders.pipeInput(
+                    "buyer-1",
+                    order(
+                            "buyer-1",
+                            at(2),
+                            line("Jumbo bag red retrospot", 10, 1.95),
+                            line("Lunch bag pink polkadot", 10, 1.65)));
+            assertThat(h.readModels())
+                    .as("no model before 4 users were seen")
+                    .extracting(SegmentModel::getVersion)
+                    .isEmpty();
+            // a second event of a seen user does not make it a fourth user
+            h.clicks.pipeInput(
+                    "browser-1",
+                    view("browser-1", at(3), "Blue polkadot bowl", "Home/Kitchen", 1.25));
+            assertThat(h.readModels())
+                    .as("no model before 4 users were seen")
+                    .extracting(SegmentModel::getVersion)
+                    .isEmpty();
+
+            List<CentroidDelta> samples = h.deltas.readValuesToList();
+            assertThat(samples).isNotEmpty();
+            assertThat(samples)
+                    .allSatisfy(
+                            d -> {
+                                assertThat(d.getBaseModelVersion()).isZero();
+                                assertThat(d.getDeltas()).isEmpty();
+                                assertThat(d.getSeedSamples())
+                                        .allSatisfy(s -> assertThat(s).hasSize(12 + 384));
+                            });
+            assertThat(h.changes.isEmpty()).isTrue();
+            assertThat(h.segments.isEmpty()).isTrue();
+            assertThat(h.profiles().get("buyer-1")).isNotNull();
+
+            h.orders.pipeInput(
+                    "buyer-2",
+                    order(
+                            "buyer-2",
+                            at(4),
+                            line("Regency cakestand 3 tier", 4, 10.95),
+                            line("White hanging heart t-light holder", 12, 2.55)));
+
+            List<SegmentModel> models = h.feedBackModels();
+            assertThat(models).hasSize(1);
+            SegmentModel seeded = models.get(0);
+            assertThat(seeded.getVersion()).isEqualTo(1);
+            assertThat(seeded.getMajorVersion()).isEqualTo(1);
+            assertThat(seeded.getParentVersion()).isNull();
+            assertThat(seeded.getOrigin()).isEqualTo(ModelOrigin.SEED);
+            assertThat(seeded.getK()).isEqualTo(2);
+            assertThat(seeded.getCentroids()).hasSize(2);
+            assertThat(seeded.getCentroids())
+                    .extracting(Centroid::getSegmentId)
+                    .containsExactly(0, 1);
+            assertThat(seeded.getCentroids())
+                    .allSatisfy(c -> assertThat(c.getVector()).hasSize(12 + 384));
+            assertThat(seeded.getTextEncoder()).isEqualTo(info);
+            assertThat(seeded.getFeatureSpec().getTextDimension()).isEqualTo(384);
+            assertThat(h.currentModel().getVersion()).isEqualTo(1);
+
+            // the stored users are assigned on the first model, without new events
+            h.driver.advanceWallClockTime(Duration.ofSeconds(1));
+            List<SegmentChange> changes = h.changes.readValuesToList();
+            assertThat(changes)
+                    .extracting(SegmentChange::getUserId)
+                    .containsExactlyInAnyOrder("browser-1", "browser-2", "buyer-1", "buyer-2");
+            assertThat(changes)
+                    .allSatisfy(
+                            c -> {
+                                assertThat(c.getChangeType())
+                                        .isEqualTo(SegmentChangeType.FIRST_ASSIGNMENT);
+                                assertThat(c.getModelVersion()).isEqualTo(1);
+                                assertThat(c.getPreviousSegment()).isNull();
+                            });
+            assertThat(changes)
+                    .extracting(SegmentChange::getNewSegment)
+                    .containsOnly(0, 1)
+                    .contains(0, 1);
+            assertThat(h.segments.readValuesToList()).hasSize(4);
+            assertThat(h.profiles().get("buyer-2").modelVersion()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldPublishTheNextOnlineVersionWithTheCentroidMovedTowardsTheBatch() {
+        try (TopologyHarness h = new TopologyHarness(encoder, stateDir, Map.of())) {
+            // segment 0 at orders_log 0.5, segment 1 at 3.0; a viewer sits at 0
+            h.publish(TestModels.ordersModel(1, 1, info, 10, 0.5, 3.0));
+
+            h.clicks.pipeInput(
+                    "browser", view("browser", T0, "Red retrospot mug", "Home/Kitchen", 2.55));
+
+            CentroidDelta delta = h.deltas.readValue();
+            assertThat(delta.getBaseModelVersion()).isEqualTo(1);
+            assertThat(delta.getDeltas()).hasSize(1);
+            assertThat(delta.getDeltas().get(0).getSegmentId()).isZero();
+            assertThat(delta.getDeltas().get(0).getCount()).isEqualTo(1);
+            double x = delta.getDeltas().get(0).getSum().get(TestModels.ORDERS_LOG);
+            assertThat(x).isCloseTo(0.0, within(1e-9));
+
+            List<SegmentModel> models = h.feedBackModels();
+            assertThat(models).hasSize(1);
+            SegmentModel v2 = models.get(0);
+            assertThat(v2.getVersion()).isEqualTo(2);
+            assertThat(v2.getParentVersion()).isEqualTo(1);
+            assertThat(v2.getMajorVersion()).isEqualTo(1);
+            assertThat(v2.getOrigin()).isEqualTo(ModelOrigin.ONLINE);
+            assertThat(v2.getTextEncoder()).isEqualTo(info);
+            // c <- (c*n*a + sum) / (n*a + m), n <- n*a + m
+            double n = 10 * DECAY;
+            double expected = (0.5 * n + x) / (n + 1);
+            assertThat(ordersLog(v2, 0)).isCloseTo(expected, within(1e-6)).isLessThan(0.5);
+            assertThat(v2.getCentroids().get(0).getWeight()).isCloseTo(n + 1, within(1e-9));
+            assertThat(ordersLog(v2, 1)).isCloseTo(3.0, within(1e-6));
+            assertThat(v2.getCentroids().get(1).getWeight()).isCloseTo(n, within(1e-9));
+            assertThat(h.currentModel().getVersion()).isEqualTo(2);
+
+            // the next delta is computed under v2 and moves segment 0 further towards the viewers
+            h.clicks.pipeInput(
+                    "browser-2",
+                    view("browser-2", at(1), "Pink polkadot cup", "Home/Kitchen", 0.85));
+            assertThat(h.deltas.readValue().getBaseModelVersion()).isEqualTo(2);
+            SegmentModel v3 = h.feedBackModels().get(0);
+            assertThat(v3.getVersion()).isEqualTo(3);
+            assertThat(v3.getParentVersion()).isEqualTo(2);
+            assertThat(ordersLog(v3, 0)).isLessThan(ordersLog(v2, 0)).isGreaterThan(0.0);
+            // no re-score for an online version: only the new user's first assignment
+            assertThat(h.changes.readValuesToList())
+                    .extracting(SegmentChange::getChangeType)
+                    .containsExactly(
+                            SegmentChangeType.FIRST_ASSIGNMENT, SegmentChangeType.FIRST_ASSIGNMENT);
+        }
+    }
+
+    @Test
+    void shouldKeepUpdatingTheCompatibleModelWhenAnIncompatibleOneIsPublished() {
+        try (TopologyHarness h = new TopologyHarness(encoder, stateDir, Map.of())) {
+            h.publish(TestModels.ordersModel(1, 1, info, 10, 0.5, 3.0));
+            h.clicks.pipeInput(
+                    "browser", view("browser", T0, "Red retrospot mug", "Home/Kitchen", 2.55));
+            assertThat(h.feedBackModels())
+                    .extracting(SegmentModel::getVersion, SegmentModel::getTextEncoder)
+                    .containsExactly(tuple(2L, info));
+            h.changes.readValuesToList();
+
+            // a model of another encoder arrives: the processors refuse it
+            EncoderInfo other =
+                    EncoderInfo.newBuilder()
+                            .setModelId("bge-small-zh-v15-q")
+                            .setSha256("0".repeat(64))
+                            .setDimension(info.getDimension())
+                            .build();
+            h.publish(TestModels.ordersModel(5, 1, other, 10, 0.5, 3.0));
+            h.clicks.pipeInput(
+                    "browser-2",
+                    view("browser-2", at(1), "Pink polkadot cup", "Home/Kitchen", 0.85));
+            assertThat(h.changes.readValue().getModelVersion()).isEqualTo(2);
+
+            // the coordinator goes on from v2, under a version above the refused one
+            List<SegmentModel> models = h.feedBackModels();
+            assertThat(models).hasSize(1);
+            SegmentModel next = models.get(0);
+            assertThat(next.getTextEncoder()).isEqualTo(info);
+            assertThat(next.getParentVersion()).isEqualTo(2);
+            assertThat(next.getVersion()).isEqualTo(6);
+            assertThat(next.getOrigin()).isEqualTo(ModelOrigin.ONLINE);
+            assertThat(h.currentModel().getVersion()).isEqualTo(6);
+
+            // and the processors take it up
+            h.clicks.pipeInput(
+                    "browser-3",
+                    view("browser-3", at(2), "Blue polkadot bowl", "Home/Kitchen", 1.25));
+            assertThat(h.changes.readValue().getModelVersion()).isEqualTo(6);
+            assertThat(h.dlqRecords()).isEmpty();
+        }
+    }
+
+    private static double ordersLog(SegmentModel model, int segment) {
+        return model.getCentroids().stream()
+                .filter(c -> c.getSegmentId() == segment)
+                .findFirst()
+                .orElseThrow()
+                .getVector()
+                .get(TestModels.ORDERS_LOG);
+    }
+
+    private static Instant at(int minutes) {
+        return T0.plus(Duration.ofMinutes(minutes));
+    }
+}

@@ -1,0 +1,74 @@
+package io.segstream.app.topology;
+
+import io.segstream.core.clustering.Cluster;
+import io.segstream.core.features.BehaviourFeatures;
+import io.segstream.core.features.FeatureSpec;
+import io.segstream.core.model.SegmentModels;
+import io.segstream.schemas.EncoderInfo;
+import io.segstream.schemas.ModelOrigin;
+import io.segstream.schemas.SegmentModel;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Hand-built segment models whose geometry a test can reason about: every feature but {@code
+ * orders_log} is scaled by 1e9 (so contributes ~0) and the text block has weight 0, so a user's
+ * vector is, to 1e-6, {@code log1p(decayed orders)} on one axis.
+ */
+final class TestModels {
+
+    static final int ORDERS_LOG = BehaviourFeatures.NAMES.indexOf("orders_log");
+
+    private TestModels() {}
+
+    static FeatureSpec ordersOnlySpec(int textDimension) {
+        int b = BehaviourFeatures.NAMES.size();
+        double[] means = new double[b];
+        double[] scales = new double[b];
+        Arrays.fill(scales, 1e9);
+        scales[ORDERS_LOG] = 1.0;
+        return new FeatureSpec(BehaviourFeatures.NAMES, means, scales, 0.0, textDimension);
+    }
+
+    /**
+     * A model with one segment per given position on the orders_log axis, segment ids 0.., each of
+     * weight {@code weight}.
+     */
+    static SegmentModel ordersModel(
+            long version, int major, EncoderInfo encoder, double weight, double... positions) {
+        FeatureSpec spec = ordersOnlySpec(encoder.getDimension());
+        List<Cluster> clusters = new ArrayList<>();
+        for (int i = 0; i < positions.length; i++) {
+            double[] center = new double[spec.dimension()];
+            center[ORDERS_LOG] = positions[i];
+            clusters.add(new Cluster(i, center, weight));
+        }
+        SegmentModel seed =
+                SegmentModels.seed(
+                        spec, clusters, encoder, Instant.parse("2011-11-30T00:00:00Z"), 7L);
+        return withVersion(seed, version, major, encoder);
+    }
+
+    /**
+     * {@code model} as another version, major and encoder. Field by field: Avro's copy builder
+     * deep-copies through the global SpecificData, whose class allow-list rejects the enums.
+     */
+    static SegmentModel withVersion(
+            SegmentModel model, long version, int major, EncoderInfo encoder) {
+        return SegmentModel.newBuilder()
+                .setVersion(version)
+                .setMajorVersion(major)
+                .setParentVersion(version > 1 ? version - 1 : null)
+                .setCreatedAt(model.getCreatedAt())
+                .setOrigin(version == 1 ? ModelOrigin.SEED : ModelOrigin.TRAINER)
+                .setK(model.getK())
+                .setFeatureSpec(model.getFeatureSpec())
+                .setProjection(model.getProjection())
+                .setCentroids(model.getCentroids())
+                .setTextEncoder(encoder)
+                .setProvenance(model.getProvenance())
+                .build();
+    }
+}
