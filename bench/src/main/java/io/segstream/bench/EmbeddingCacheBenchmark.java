@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 @Fork(
         value = 1,
-        jvmArgsAppend = {"-DOPT_OUT_TRACKING=true", "-XX:+UseG1GC"})
+        jvmArgsAppend = {"-DOPT_OUT_TRACKING=true", "-Xss4m"})
 public class EmbeddingCacheBenchmark {
 
     private CachingTextEncoder encoder;

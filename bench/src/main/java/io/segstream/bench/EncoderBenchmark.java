@@ -46,7 +46,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 3, time = 3)
 @Fork(
         value = 1,
-        jvmArgsAppend = {"-DOPT_OUT_TRACKING=true", "-XX:+UseG1GC"})
+        jvmArgsAppend = {"-DOPT_OUT_TRACKING=true", "-Xss4m"})
 public class EncoderBenchmark {
 
     @Param({"all-minilm-l6-v2-q", "all-minilm-l6-v2"})

@@ -239,6 +239,28 @@ class OnlineModelTopologyTest {
         }
     }
 
+    @Test
+    void shouldReseedADyingSegmentNextToTheHeaviest() {
+        try (TopologyHarness h = new TopologyHarness(encoder, stateDir, Map.of())) {
+            SegmentModel model = TestModels.ordersModel(1, 1, info, 10, 0.5, 3.0);
+            // segment 1 has almost no weight left: below 5% of the mean segment weight
+            model.getCentroids().get(1).setWeight(0.1);
+            h.publish(model);
+
+            h.clicks.pipeInput(
+                    "browser", view("browser", T0, "Red retrospot mug", "Home/Kitchen", 2.55));
+
+            SegmentModel v2 = h.feedBackModels().get(0);
+            double heaviest = 10 * DECAY + 1;
+            assertThat(ordersLog(v2, 1))
+                    .as("moved from 3.0 next to segment 0")
+                    .isCloseTo(ordersLog(v2, 0), within(0.01));
+            assertThat(v2.getCentroids().get(1).getWeight())
+                    .isCloseTo(heaviest / 2, within(1e-6))
+                    .isCloseTo(v2.getCentroids().get(0).getWeight(), within(1e-9));
+        }
+    }
+
     private static double ordersLog(SegmentModel model, int segment) {
         return model.getCentroids().stream()
                 .filter(c -> c.getSegmentId() == segment)
