@@ -129,10 +129,10 @@ public final class EndToEndBenchmark {
         produce(kafka, config.topics().orders(), orders);
         long start = System.nanoTime();
         try (SegstreamApp app = SegstreamApp.start(config)) {
-            awaitCommitted(
-                    kafka,
-                    config.getString(SegstreamConfig.APPLICATION_ID_CONFIG),
-                    config.topics().orders());
+            String appId = config.getString(SegstreamConfig.APPLICATION_ID_CONFIG);
+            awaitCommitted(kafka, appId, config.topics().orders());
+            // then every re-keyed event through the profile processor
+            awaitCommitted(kafka, appId, appId + "-events-by-user-repartition");
             double seconds = (System.nanoTime() - start) / 1e9;
             long profiles = 0;
             long bytes = 0;
@@ -169,6 +169,8 @@ public final class EndToEndBenchmark {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        // strict order: a refused first batch must not be overtaken by a later one (KAFKA-15591)
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         AvroCodec<OrderEvent> codec = AvroCodec.of(OrderEvent.class);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
             for (OrderEvent o : orders) {
