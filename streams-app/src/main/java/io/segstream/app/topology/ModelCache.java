@@ -5,6 +5,7 @@ import io.segstream.core.model.ScoringModel;
 import io.segstream.core.profile.ProfileSettings;
 import io.segstream.schemas.AvroCodec;
 import io.segstream.schemas.SegmentModel;
+import java.util.List;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
@@ -26,6 +27,8 @@ final class ModelCache {
     private final String encoderId;
     private final int encoderDimension;
     private byte[] lastBytes;
+    private boolean scannedRestored;
+    private byte[] restoredLatest;
     private ScoringModel model;
 
     ModelCache(
@@ -41,7 +44,15 @@ final class ModelCache {
 
     /** Returns true when the current model changed since the last call. */
     boolean refresh() {
-        byte[] bytes = latest(store);
+        byte[] bytes = store.get(CURRENT);
+        if (bytes == null) {
+            // restored from the topic and nothing new since: scan once, not per record
+            if (!scannedRestored) {
+                restoredLatest = latest(store);
+                scannedRestored = true;
+            }
+            bytes = restoredLatest;
+        }
         if (bytes == null || bytes == lastBytes) {
             return false;
         }
@@ -74,20 +85,14 @@ final class ModelCache {
             String encoderId,
             int encoderDimension) {
         SegmentModel best = null;
-        try (var all = store.all()) {
-            while (all.hasNext()) {
-                var kv = all.next();
-                if (kv.value == null) {
-                    continue;
-                }
+        for (Stored stored : decodeAll(store)) {
+            SegmentModel m = stored.model();
+            if (best == null || m.getVersion() > best.getVersion()) {
                 try {
-                    SegmentModel m = CODEC.decode(kv.value);
-                    if (best == null || m.getVersion() > best.getVersion()) {
-                        ScoringModel.of(m, settings, encoderId, encoderDimension);
-                        best = m;
-                    }
-                } catch (RuntimeException e) {
-                    // undecodable or incompatible: not a candidate
+                    ScoringModel.of(m, settings, encoderId, encoderDimension);
+                    best = m;
+                } catch (ModelCompatibilityException e) {
+                    // incompatible: not a candidate
                 }
             }
         }
@@ -109,8 +114,18 @@ final class ModelCache {
         if (current != null) {
             return current;
         }
-        byte[] best = null;
-        long bestVersion = Long.MIN_VALUE;
+        return decodeAll(store).stream()
+                .max(java.util.Comparator.comparingLong((Stored s) -> s.model().getVersion()))
+                .map(Stored::bytes)
+                .orElse(null);
+    }
+
+    /** A model of the store with the bytes it is stored as. */
+    record Stored(byte[] bytes, SegmentModel model) {}
+
+    /** Every decodable model in the store; an entry that does not decode is not a model. */
+    static List<Stored> decodeAll(ReadOnlyKeyValueStore<String, byte[]> store) {
+        List<Stored> out = new java.util.ArrayList<>();
         try (var all = store.all()) {
             while (all.hasNext()) {
                 var kv = all.next();
@@ -118,17 +133,13 @@ final class ModelCache {
                     continue;
                 }
                 try {
-                    long version = CODEC.decode(kv.value).getVersion();
-                    if (version > bestVersion) {
-                        bestVersion = version;
-                        best = kv.value;
-                    }
+                    out.add(new Stored(kv.value, CODEC.decode(kv.value)));
                 } catch (RuntimeException e) {
-                    // an undecodable entry is not a model
+                    // not a model
                 }
             }
         }
-        return best;
+        return out;
     }
 
     /**
@@ -148,21 +159,11 @@ final class ModelCache {
      */
     static long majorSince(ReadOnlyKeyValueStore<String, byte[]> store, SegmentModel current) {
         java.util.TreeMap<Long, Integer> published = new java.util.TreeMap<>();
-        try (var all = store.all()) {
-            while (all.hasNext()) {
-                var kv = all.next();
-                if (kv.value == null) {
-                    continue;
-                }
-                try {
-                    SegmentModel m = CODEC.decode(kv.value);
-                    if (m.getOrigin() != io.segstream.schemas.ModelOrigin.ONLINE
-                            && m.getVersion() <= current.getVersion()) {
-                        published.put(m.getVersion(), m.getMajorVersion());
-                    }
-                } catch (RuntimeException e) {
-                    // an undecodable entry is not a model
-                }
+        for (Stored stored : decodeAll(store)) {
+            SegmentModel m = stored.model();
+            if (m.getOrigin() != io.segstream.schemas.ModelOrigin.ONLINE
+                    && m.getVersion() <= current.getVersion()) {
+                published.put(m.getVersion(), m.getMajorVersion());
             }
         }
         long since = current.getVersion();
