@@ -47,6 +47,8 @@ public final class OnnxTextEncoder implements TextEncoder {
     private final boolean feedsTokenTypes;
     private final String outputName;
     private final boolean onGpu;
+    private final java.util.concurrent.atomic.AtomicBoolean closed =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private OnnxTextEncoder(
             ModelFiles files,
@@ -297,8 +299,10 @@ public final class OnnxTextEncoder implements TextEncoder {
 
     @Override
     public void close() {
-        closeQuietly(session);
-        tokenizer.close();
+        if (closed.compareAndSet(false, true)) {
+            closeQuietly(session);
+            tokenizer.close();
+        }
     }
 
     private static void closeQuietly(OrtSession session) {

@@ -33,6 +33,8 @@ public final class SegstreamApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final RestServer rest;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final java.util.concurrent.atomic.AtomicBoolean closed =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private SegstreamApp(SegstreamConfig config) {
         this.config = config;
@@ -100,8 +102,12 @@ public final class SegstreamApp implements AutoCloseable {
         }
     }
 
+    /** Stops everything; safe to call twice (the shutdown hook and the caller may both close). */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         rest.close();
         streams.close(Duration.ofSeconds(30));
         streamsMetrics.close();

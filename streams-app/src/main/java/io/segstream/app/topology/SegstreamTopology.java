@@ -189,6 +189,9 @@ public final class SegstreamTopology {
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DlqDeserializationHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProcessingHandler.class);
+        // the model topic's records go through the same handler (it dead-letters a bad model
+        // record)
+        p.put("processing.exception.handler.global.enabled", true);
         p.put("segstream.dlq.topic", config.topics().dlq());
         p.put("segstream.meter.registry", registry);
         return p;
