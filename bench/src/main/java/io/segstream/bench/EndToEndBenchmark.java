@@ -80,6 +80,9 @@ public final class EndToEndBenchmark {
         s.put(SegstreamConfig.INPUT_PARTITIONS_CONFIG, "4");
         s.put(SegstreamConfig.REST_PORT_CONFIG, "0");
         s.put("kafka.num.stream.threads", "2");
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith("kafka."))
+                .forEach(k -> s.put(k, System.getProperty(k)));
         return s;
     }
 
