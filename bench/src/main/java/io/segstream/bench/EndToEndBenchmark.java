@@ -2,6 +2,7 @@ package io.segstream.bench;
 
 import io.segstream.app.config.SegstreamConfig;
 import io.segstream.app.embedded.EmbeddedKafkaCluster;
+import io.segstream.app.runtime.ConsumerProgress;
 import io.segstream.app.runtime.SegstreamApp;
 import io.segstream.app.runtime.TopicAdmin;
 import io.segstream.core.dataset.OnlineRetail;
@@ -16,15 +17,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -103,7 +98,8 @@ public final class EndToEndBenchmark {
             awaitCommitted(
                     kafka,
                     config.getString(SegstreamConfig.APPLICATION_ID_CONFIG),
-                    config.topics().orders());
+                    List.of(config.topics().orders()),
+                    List.of());
             double seconds = (System.nanoTime() - start) / 1e9;
             long keys = 0;
             try (var all =
@@ -133,9 +129,12 @@ public final class EndToEndBenchmark {
         long start = System.nanoTime();
         try (SegstreamApp app = SegstreamApp.start(config)) {
             String appId = config.getString(SegstreamConfig.APPLICATION_ID_CONFIG);
-            awaitCommitted(kafka, appId, config.topics().orders());
-            // then every re-keyed event through the profile processor
-            awaitCommitted(kafka, appId, appId + "-events-by-user-repartition");
+            // every order, then every re-keyed event through the profile processor
+            awaitCommitted(
+                    kafka,
+                    appId,
+                    List.of(config.topics().orders()),
+                    List.of(ConsumerProgress.repartitionTopic(appId)));
             double seconds = (System.nanoTime() - start) / 1e9;
             long profiles = 0;
             long bytes = 0;
@@ -188,44 +187,15 @@ public final class EndToEndBenchmark {
         }
     }
 
-    /** Waits until the group has committed every record of {@code topic}. */
-    private static void awaitCommitted(EmbeddedKafkaCluster kafka, String group, String topic)
+    /**
+     * Waits until {@code group} has committed every record of {@code topics}, then of {@code
+     * downstream}.
+     */
+    private static void awaitCommitted(
+            EmbeddedKafkaCluster kafka, String group, List<String> topics, List<String> downstream)
             throws Exception {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (Admin admin = Admin.create(p)) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get()
-                    .get(topic)
-                    .partitions()
-                    .forEach(
-                            i ->
-                                    latest.put(
-                                            new TopicPartition(topic, i.partition()),
-                                            OffsetSpec.latest()));
-            var ends =
-                    admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                            .all()
-                            .get();
-            long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
-            while (System.nanoTime() < deadline) {
-                var committed =
-                        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                boolean done =
-                        ends.entrySet().stream()
-                                .allMatch(
-                                        e ->
-                                                committed.get(e.getKey()) != null
-                                                        && committed.get(e.getKey()).offset()
-                                                                >= e.getValue().offset());
-                if (done) {
-                    return;
-                }
-                Thread.sleep(100);
-            }
-            throw new IllegalStateException(group + " did not finish within 20 minutes");
+        try (ConsumerProgress progress = new ConsumerProgress(kafka.bootstrapServers())) {
+            progress.await(group, topics, downstream, Duration.ofMinutes(20));
         }
     }
 }

@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SegstreamCli.Version.class,
         description = "Real-time customer segmentation for e-commerce on Kafka Streams.",
-        subcommands = {EncodeCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            EncodeCommand.class,
+            RunCommand.class,
+            DemoCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class SegstreamCli implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -219,7 +219,7 @@ public final class SegstreamConfig extends AbstractConfig {
                     .define(
                             FLUSH_INTERVAL_MS_CONFIG,
                             Type.LONG,
-                            3_600_000L,
+                            86_400_000L,
                             Range.between(1, Long.MAX_VALUE),
                             Importance.LOW,
                             FLUSH_INTERVAL_MS_DOC)
