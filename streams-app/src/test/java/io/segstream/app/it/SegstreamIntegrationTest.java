@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.segstream.app.config.SegstreamConfig;
 import io.segstream.app.config.Topics;
 import io.segstream.app.embedded.EmbeddedKafkaCluster;
+import io.segstream.app.runtime.ConsumerProgress;
 import io.segstream.app.runtime.SegstreamApp;
 import io.segstream.app.runtime.TopicAdmin;
 import io.segstream.core.encoder.CachingTextEncoder;
@@ -268,11 +269,13 @@ class SegstreamIntegrationTest {
     /** Waits until the app has processed and committed every input and repartitioned event. */
     private static void awaitCaughtUp(SegstreamConfig config) throws Exception {
         String appId = config.getString(SegstreamConfig.APPLICATION_ID_CONFIG);
-        KafkaIo.awaitCaughtUp(
-                kafka.bootstrapServers(),
-                appId,
-                List.of(config.topics().orders(), appId + "-" + "events-by-user-repartition"),
-                WAIT);
+        try (ConsumerProgress progress = new ConsumerProgress(kafka.bootstrapServers())) {
+            progress.await(
+                    appId,
+                    List.of(config.topics().orders()),
+                    List.of(ConsumerProgress.repartitionTopic(appId)),
+                    WAIT);
+        }
     }
 
     /** Every user is answered by either instance: the one that does not own the key forwards. */
