@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -82,36 +83,60 @@ public final class OnlineRetailDemo {
                 r.invalidLines());
         r.badRows().stream().limit(5).forEach(b -> out.println("  bad row " + b));
         out.flush();
-        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
+        EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start();
+        AtomicReference<SegstreamApp> running = new AtomicReference<>();
+        // Ctrl-C at any moment: stop the app, then the broker, which deletes its temp dir and state
+        Thread cleanup =
+                new Thread(() -> shutDown(running.get(), kafka), "segstream-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        out.printf(
+                "embedded Kafka broker on %s (data in %s)%n",
+                kafka.bootstrapServers(), kafka.dataDir());
+        out.flush();
+        try {
             SegstreamConfig config = config(kafka);
-            try (SegstreamApp app = SegstreamApp.start(config)) {
-                app.awaitRunning(Duration.ofMinutes(2));
-                long start = System.nanoTime();
-                Map<String, List<String>> titles = produce(kafka, config, app, orders, start);
-                String appId = config.getString(SegstreamConfig.APPLICATION_ID_CONFIG);
-                try (ConsumerProgress done = new ConsumerProgress(kafka.bootstrapServers())) {
-                    while (!done.caughtUp(appId, List.of(config.topics().orders()))
-                            || !done.caughtUp(
-                                    appId, List.of(ConsumerProgress.repartitionTopic(appId)))) {
-                        printProgress(app, orders.size(), orders.size(), titles.size(), start);
-                        Thread.sleep(250);
-                    }
+            SegstreamApp app = SegstreamApp.start(config);
+            running.set(app);
+            app.awaitRunning(Duration.ofMinutes(2));
+            long start = System.nanoTime();
+            Map<String, List<String>> titles = produce(kafka, config, app, orders, start);
+            String appId = config.getString(SegstreamConfig.APPLICATION_ID_CONFIG);
+            try (ConsumerProgress done = new ConsumerProgress(kafka.bootstrapServers())) {
+                while (!done.caughtUp(appId, List.of(config.topics().orders()))
+                        || !done.caughtUp(
+                                appId, List.of(ConsumerProgress.repartitionTopic(appId)))) {
+                    printProgress(app, orders.size(), orders.size(), titles.size(), start);
+                    Thread.sleep(250);
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                printProgress(app, orders.size(), orders.size(), titles.size(), start);
-                progress.println();
-                out.printf(
-                        Locale.ROOT,
-                        "%n%,d events of %,d customers processed in %.1f s: %.0f events/s%n%n",
-                        orders.size(),
-                        titles.size(),
-                        seconds,
-                        orders.size() / seconds);
-                SegmentTable table = summarise(app, kafka, config, titles, orders);
-                table.print(out);
-                return table;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            printProgress(app, orders.size(), orders.size(), titles.size(), start);
+            progress.println();
+            out.printf(
+                    Locale.ROOT,
+                    "%n%,d events of %,d customers processed in %.1f s: %.0f events/s%n%n",
+                    orders.size(),
+                    titles.size(),
+                    seconds,
+                    orders.size() / seconds);
+            SegmentTable table = summarise(app, kafka, config, titles, orders);
+            table.print(out);
+            return table;
+        } finally {
+            shutDown(running.get(), kafka);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook runs (closing twice is harmless)
             }
         }
+    }
+
+    private static void shutDown(SegstreamApp app, EmbeddedKafkaCluster kafka) {
+        if (app != null) {
+            app.close();
+        }
+        kafka.close();
     }
 
     private static List<OrderEvent> firstCustomers(List<OrderEvent> all, int n) {

@@ -65,7 +65,11 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private ModelCache models;
     private DeltaAccumulator deltas;
     private long intervalStart = -1;
-    private final Map<String, double[]> seedSamples = new LinkedHashMap<>();
+
+    /**
+     * Profiles to sample for the seed, vectorised when flushed: a snapshot of the population then.
+     */
+    private final Map<String, UserProfile> seedSamples = new LinkedHashMap<>();
 
     /** Users whose sample this task already sent: each counts once towards kmeans.seed.users. */
     private final Set<String> seedUsersSent = new HashSet<>();
@@ -135,7 +139,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         ScoringModel model = models.current();
         if (model == null) {
             if (learning) {
-                sample(user, profile, now);
+                sample(user, profile);
             }
         } else {
             score(user, profile, model, now, nearest, false);
@@ -153,16 +157,13 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         return ProfileUpdater.mean(deps.encoder().encodeBatch(texts));
     }
 
-    private void sample(String user, UserProfile profile, long now) {
+    private void sample(String user, UserProfile profile) {
         if (seedUsersSent.contains(user)) {
             return;
         }
         if (seedUsersSent.size() + seedSamples.size() < seedUsers
                 || seedSamples.containsKey(user)) {
-            seedSamples.put(
-                    user,
-                    FeatureVectorizer.raw(
-                            profile, now, updater.settings(), deps.encoder().dimension()));
+            seedSamples.put(user, profile);
         }
     }
 
@@ -356,7 +357,19 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         }
         List<List<Double>> samples = new ArrayList<>();
         if (model == null) {
-            seedSamples.values().forEach(s -> samples.add(toList(s)));
+            // read at flush time, so recency and tenure vary across the sample as in the population
+            long asOf = Math.max(0, streamTime);
+            seedSamples
+                    .values()
+                    .forEach(
+                            p ->
+                                    samples.add(
+                                            toList(
+                                                    FeatureVectorizer.raw(
+                                                            p,
+                                                            Math.max(asOf, p.lastEventTime()),
+                                                            updater.settings(),
+                                                            deps.encoder().dimension()))));
             seedUsersSent.addAll(seedSamples.keySet());
         }
         seedSamples.clear();
