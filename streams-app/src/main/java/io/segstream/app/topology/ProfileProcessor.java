@@ -12,7 +12,6 @@ import io.segstream.core.features.FeatureVectorizer;
 import io.segstream.core.model.ScoringModel;
 import io.segstream.core.profile.ProfileEvent;
 import io.segstream.core.profile.ProfileEvents;
-import io.segstream.core.profile.ProfileSettings;
 import io.segstream.core.profile.ProfileUpdater;
 import io.segstream.core.profile.UserProfile;
 import io.segstream.schemas.CentroidDelta;
@@ -390,9 +389,5 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             list.add(v);
         }
         return list;
-    }
-
-    static ProfileSettings settings(SegstreamConfig config) {
-        return config.profileSettings();
     }
 }
