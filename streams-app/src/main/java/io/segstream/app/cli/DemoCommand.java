@@ -3,12 +3,11 @@ package io.segstream.app.cli;
 import io.segstream.app.demo.OnlineRetailDemo;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,11 +44,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Replay at N times real time; 0 (default) is as fast as possible.")
     double speed;
 
-    @Option(
-            names = {"-D", "--set"},
-            paramLabel = "KEY=VALUE",
-            description = "Override one setting, e.g. -D segments.k=8.")
-    Map<String, String> overrides = new HashMap<>();
+    @Mixin SettingOverrides overrides;
 
     @Override
     public Integer call() throws Exception {
@@ -77,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
                         file,
                         customers,
                         speed,
-                        new HashMap<>(overrides),
+                        overrides.asSettings(),
                         spec.commandLine().getOut(),
                         spec.commandLine().getErr())
                 .run();

@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -52,11 +53,7 @@ final class RunCommand implements Callable<Integer> {
             description = "A properties file of segstream settings.")
     Path configFile;
 
-    @Option(
-            names = {"-D", "--set"},
-            paramLabel = "KEY=VALUE",
-            description = "Override one setting, e.g. -D segments.k=8.")
-    Map<String, String> overrides = new HashMap<>();
+    @Mixin SettingOverrides overrides;
 
     @Override
     public Integer call() throws Exception {
@@ -64,7 +61,7 @@ final class RunCommand implements Callable<Integer> {
         if (configFile != null) {
             settings.putAll(load(configFile));
         }
-        settings.putAll(overrides);
+        settings.putAll(overrides.asSettings());
         PrintWriter out = spec.commandLine().getOut();
         EmbeddedKafkaCluster broker = null;
         if (cluster.embedded) {

@@ -3,34 +3,23 @@ package io.segstream.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.core.testing.SharedData;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * The demo command on real data: replays 1,000 customers end to end and prints the segment table.
  */
 class DemoCommandTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cli = SegstreamCli.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return cli.execute(args);
-    }
+    private final CliRun cli = new CliRun();
 
     @Test
     void shouldReplayRealCustomersAndPrintTheSegmentTable() {
         String csv = SharedData.onlineRetailDev().toString();
 
         int code =
-                run(
+                cli.run(
                         "demo",
                         "--dataset",
                         "online-retail",
@@ -42,8 +31,8 @@ class DemoCommandTest {
                         "-D",
                         "kmeans.seed.users=200");
 
-        assertThat(code).as(err.toString()).isZero();
-        String text = out.toString();
+        assertThat(code).as(cli.err.toString()).isZero();
+        String text = cli.out.toString();
         assertThat(text)
                 .contains("skipped 103,645 guest rows")
                 .contains("of 1,000 customers processed");
@@ -61,15 +50,15 @@ class DemoCommandTest {
         assertThat(users).isEqualTo(1000);
         assertThat(share).isCloseTo(100.0, org.assertj.core.api.Assertions.within(0.5));
         assertThat(text).containsPattern("spenders");
-        assertThat(err.toString()).contains("events").contains("ev/s");
+        assertThat(cli.err.toString()).contains("events").contains("ev/s");
     }
 
     @Test
     void shouldNameAMissingFileAndTheFix() {
-        int code = run("demo", "--dataset", "online-retail", "no/such/file.csv.gz");
+        int code = cli.run("demo", "--dataset", "online-retail", "no/such/file.csv.gz");
 
         assertThat(code).isEqualTo(CliErrors.USER_ERROR);
-        assertThat(err.toString())
+        assertThat(cli.err.toString())
                 .contains("no/such/file.csv.gz not found")
                 .contains("--dataset online-retail");
     }
