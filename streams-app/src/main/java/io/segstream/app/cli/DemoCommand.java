@@ -25,7 +25,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--dataset",
             arity = "2",
-            paramLabel = "KIND FILE",
+            paramLabel = " online-retail FILE",
+            hideParamSyntax = true,
             description =
                     "A data set to replay: online-retail FILE (the UCI Online Retail CSV, plain or .gz).")
     List<String> dataset;
