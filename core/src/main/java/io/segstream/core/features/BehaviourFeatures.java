@@ -25,6 +25,14 @@ public final class BehaviourFeatures {
                     "mean_log_price",
                     "tenure_days_log");
 
+    /**
+     * The smallest standardisation scale of each feature: its unit of a meaningful difference. Log
+     * features: 0.5 (a factor of 1.65); shares in [0, 1]: 0.1.
+     */
+    static final double[] MIN_SCALES = {
+        0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.1, 0.1, 0.25, 0.5, 0.5
+    };
+
     /** A customer who never ordered is treated as last ordering a year before first being seen. */
     static final double NEVER_ORDERED_EXTRA_DAYS = 365;
 

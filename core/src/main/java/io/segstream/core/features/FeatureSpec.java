@@ -37,27 +37,41 @@ public record FeatureSpec(
      * Means and standard deviations of the behavioural block of {@code rawSamples}, ignoring NaN.
      */
     public static FeatureSpec fit(List<double[]> rawSamples, double textWeight, int textDimension) {
+        FeatureMoments moments = new FeatureMoments(BehaviourFeatures.NAMES.size());
+        rawSamples.forEach(moments::add);
+        return fit(moments, textWeight, textDimension);
+    }
+
+    /**
+     * Standardisation from the moments of the raw behavioural features. A feature that barely
+     * varies (early users all have a tenure near zero) gets its floor scale, so that later
+     * differences on it do not count many times over.
+     */
+    public static FeatureSpec fit(FeatureMoments moments, double textWeight, int textDimension) {
         List<String> names = BehaviourFeatures.NAMES;
-        int b = names.size();
-        double[] means = new double[b];
-        double[] scales = new double[b];
-        for (int j = 0; j < b; j++) {
-            double sum = 0;
-            double sumSq = 0;
-            int n = 0;
-            for (double[] x : rawSamples) {
-                if (!Double.isNaN(x[j])) {
-                    sum += x[j];
-                    sumSq += x[j] * x[j];
-                    n++;
-                }
-            }
-            means[j] = n == 0 ? 0 : sum / n;
-            double variance = n < 2 ? 0 : (sumSq - n * means[j] * means[j]) / (n - 1);
-            // a constant feature keeps scale 1 so that it neither divides by zero nor dominates
-            scales[j] = variance > 1e-12 ? Math.sqrt(variance) : 1.0;
+        double[] means = new double[names.size()];
+        double[] scales = new double[names.size()];
+        for (int j = 0; j < names.size(); j++) {
+            means[j] = moments.mean(j);
+            scales[j] = Math.max(moments.standardDeviation(j), BehaviourFeatures.MIN_SCALES[j]);
         }
         return new FeatureSpec(names, means, scales, textWeight, textDimension);
+    }
+
+    /**
+     * The same point, given in this spec's space, in {@code target}'s: the behavioural block is
+     * mapped through raw values, the text block is kept (both specs weigh it alike).
+     */
+    public double[] mapTo(FeatureSpec target, double[] vector) {
+        if (target.textWeight != textWeight || !target.names.equals(names)) {
+            throw new IllegalArgumentException(
+                    "Specs with other features or text weight do not map");
+        }
+        double[] out = vector.clone();
+        for (int j = 0; j < means.length; j++) {
+            out[j] = (vector[j] * scales[j] + means[j] - target.means[j]) / target.scales[j];
+        }
+        return out;
     }
 
     public int behaviourDimension() {

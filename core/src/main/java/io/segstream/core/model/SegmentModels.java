@@ -101,6 +101,44 @@ public final class SegmentModels {
                 .build();
     }
 
+    /**
+     * A re-fit of {@code base} by the online coordinator: a new major version (the app re-scores
+     * every user) with a new scaling and centres whose ids were aligned to the base's.
+     */
+    public static SegmentModel refit(
+            SegmentModel base,
+            FeatureSpec spec,
+            List<Cluster> clusters,
+            Instant createdAt,
+            Map<String, Double> metrics,
+            long seed) {
+        return SegmentModel.newBuilder()
+                .setVersion(base.getVersion() + 1)
+                .setMajorVersion(base.getMajorVersion() + 1)
+                .setParentVersion(base.getVersion())
+                .setCreatedAt(createdAt)
+                .setOrigin(ModelOrigin.ONLINE)
+                .setK(clusters.size())
+                .setFeatureSpec(toAvro(spec))
+                .setProjection(null)
+                .setCentroids(centroids(clusters, base))
+                .setTextEncoder(base.getTextEncoder())
+                .setProvenance(
+                        Provenance.newBuilder()
+                                .setDataFrom(null)
+                                .setDataTo(createdAt)
+                                .setSeed(seed)
+                                .setMetrics(new HashMap<>(metrics))
+                                .setNotes(
+                                        new HashMap<>(
+                                                Map.of(
+                                                        "method",
+                                                        "online re-fit: k-means++ with restarts over the re-fit panel, ids aligned to v"
+                                                                + base.getVersion())))
+                                .build())
+                .build();
+    }
+
     private static List<Centroid> centroids(List<Cluster> clusters, SegmentModel base) {
         Map<Integer, Centroid> previous = new HashMap<>();
         if (base != null) {

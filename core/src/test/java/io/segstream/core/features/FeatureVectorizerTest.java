@@ -94,7 +94,7 @@ class FeatureVectorizerTest {
     }
 
     @Test
-    void shouldFitMeansAndScalesIgnoringNaNAndKeepConstantFeaturesAtScaleOne() {
+    void shouldFitMeansAndScalesIgnoringNaNAndFloorTheScaleOfFeaturesThatBarelyVary() {
         double[] a = new double[B + 2];
         double[] b = new double[B + 2];
         double[] c = new double[B + 2];
@@ -115,7 +115,15 @@ class FeatureVectorizerTest {
         assertThat(spec.means()[PRICE]).isCloseTo(3.0, within(1e-12));
         assertThat(spec.scales()[PRICE]).isCloseTo(Math.sqrt(2), within(1e-12));
         assertThat(spec.means()[1]).isEqualTo(5.0);
-        assertThat(spec.scales()[1]).isEqualTo(1.0);
+        assertThat(spec.scales()[1])
+                .as("constant: its floor")
+                .isEqualTo(BehaviourFeatures.MIN_SCALES[1]);
+        // return_rate varies by 0.01 only: a 0.1 floor keeps that from counting as 2 sd
+        double[] d = a.clone();
+        double[] e = a.clone();
+        d[7] = 0.0;
+        e[7] = 0.01;
+        assertThat(FeatureSpec.fit(List.of(d, e), 0.5, 2).scales()[7]).isEqualTo(0.1);
         assertThat(spec.dimension()).isEqualTo(B + 2);
         assertThat(spec.allNames()).endsWith("text_0", "text_1");
         // the fitted spec standardises its own sample to mean 0

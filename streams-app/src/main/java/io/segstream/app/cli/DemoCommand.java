@@ -1,6 +1,8 @@
 package io.segstream.app.cli;
 
-import io.segstream.app.demo.OnlineRetailDemo;
+import io.segstream.app.demo.Demo;
+import io.segstream.app.demo.DemoInput;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +14,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** The whole system on an embedded broker, on real data: replay, live progress, segment table. */
+/**
+ * The whole system on an embedded broker, on the built-in generator or on real data: replay, live
+ * progress, segment table, HTML report.
+ */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
@@ -28,15 +33,31 @@ final class DemoCommand implements Callable<Integer> {
             paramLabel = " online-retail FILE",
             hideParamSyntax = true,
             description =
-                    "A data set to replay: online-retail FILE (the UCI Online Retail CSV, plain or .gz).")
+                    "A data set to replay: online-retail FILE (the UCI Online Retail CSV, plain or .gz). "
+                            + "Without it the demo runs on the built-in generator of shoppers.")
     List<String> dataset;
 
     @Option(
             names = "--customers",
             paramLabel = "N",
             defaultValue = "1000000",
-            description = "Replay only the first N customers (default: all).")
+            description = "With --dataset: replay only the first N customers (default: all).")
     int customers;
+
+    @Option(
+            names = "--users",
+            paramLabel = "N",
+            defaultValue = "1500",
+            description =
+                    "Without --dataset: shoppers the built-in generator simulates (default: 1500).")
+    int users;
+
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "42",
+            description = "Without --dataset: seed of the built-in generator (default: 42).")
+    long seed;
 
     @Option(
             names = "--speed",
@@ -45,17 +66,43 @@ final class DemoCommand implements Callable<Integer> {
             description = "Replay at N times real time; 0 (default) is as fast as possible.")
     double speed;
 
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            defaultValue = "segstream-report.html",
+            description = "Where to write the HTML report (default: ${DEFAULT-VALUE}).")
+    Path report;
+
     @Mixin SettingOverrides overrides;
 
     @Override
     public Integer call() throws Exception {
-        if (dataset == null) {
-            throw new IllegalArgumentException(
-                    "Name a data set: --dataset online-retail FILE (the built-in generator is not there yet).");
+        if (speed < 0) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--speed must be 0 or more, was " + speed);
         }
+        if (users < 1) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--users must be 1 or more, was " + users);
+        }
+        DemoInput input = dataset == null ? DemoInput.generated(users, seed) : dataset();
+        new Demo(
+                        input,
+                        speed,
+                        overrides.asSettings(),
+                        report,
+                        spec.commandLine().getOut(),
+                        spec.commandLine().getErr())
+                .run();
+        return 0;
+    }
+
+    private DemoInput dataset() throws IOException {
         if (!dataset.get(0).equals("online-retail")) {
             throw new IllegalArgumentException(
-                    "Unknown data set kind '" + dataset.get(0) + "'. Supported: online-retail.");
+                    "Unknown data set kind '"
+                            + dataset.get(0)
+                            + "'. Supported: online-retail; leave --dataset out for the built-in generator.");
         }
         Path file = Path.of(dataset.get(1));
         if (!Files.isRegularFile(file)) {
@@ -65,18 +112,6 @@ final class DemoCommand implements Callable<Integer> {
                             + " not found. Pass the Online Retail CSV (plain or .gz), e.g. "
                             + "--dataset online-retail ../shared/data/online_retail/online_retail_dev.csv.gz");
         }
-        if (speed < 0) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(), "--speed must be 0 or more, was " + speed);
-        }
-        new OnlineRetailDemo(
-                        file,
-                        customers,
-                        speed,
-                        overrides.asSettings(),
-                        spec.commandLine().getOut(),
-                        spec.commandLine().getErr())
-                .run();
-        return 0;
+        return DemoInput.onlineRetail(file, customers);
     }
 }

@@ -76,6 +76,11 @@ public final class SegstreamConfig extends AbstractConfig {
     static final String SEED_USERS_DOC =
             "Users sampled before the first model is seeded by k-means++ over them.";
 
+    public static final String SEED_WARMUP_MS_CONFIG = "kmeans.seed.warmup.ms";
+    static final String SEED_WARMUP_MS_DOC =
+            "Event time a task lets pass after its first event before it sends its seed sample, so "
+                    + "that the first model sees profiles with some history rather than first clicks.";
+
     public static final String FLUSH_RECORDS_CONFIG = "kmeans.flush.records";
     static final String FLUSH_RECORDS_DOC =
             "A task sends its mini-batch of centroid deltas to the coordinator after this many "
@@ -92,6 +97,24 @@ public final class SegstreamConfig extends AbstractConfig {
     public static final String RESEED_FRACTION_CONFIG = "kmeans.reseed.fraction";
     static final String RESEED_FRACTION_DOC =
             "A cluster lighter than this fraction of the mean cluster weight is reseeded next to the heaviest.";
+
+    public static final String REFIT_EVERY_CONFIG = "kmeans.refit.every";
+    static final String REFIT_EVERY_DOC =
+            "Centroid deltas the coordinator receives between two re-fits of the model: k-means++ "
+                    + "with restarts over the latest features of the re-fit panel, with the feature "
+                    + "scaling refitted too and segment ids kept by optimal matching. Each re-fit is a "
+                    + "new major version, so every user is re-scored. Mini-batch updates alone can "
+                    + "stay stuck in a poor optimum and keep the scaling of the seed while the "
+                    + "customers change. 0 turns re-fits off.";
+
+    public static final String REFIT_SAMPLE_RATE_CONFIG = "kmeans.refit.sample.rate";
+    static final String REFIT_SAMPLE_RATE_DOC =
+            "Share of users in the re-fit panel, chosen by a hash of the user id so that the panel "
+                    + "is always the same users; tasks send their latest features at each flush.";
+
+    public static final String REFIT_PANEL_USERS_CONFIG = "kmeans.refit.panel.users";
+    static final String REFIT_PANEL_USERS_DOC =
+            "Most users the coordinator keeps in the re-fit panel (bounds its state).";
 
     public static final String KMEANS_SEED_CONFIG = "kmeans.seed";
     static final String KMEANS_SEED_DOC =
@@ -210,6 +233,13 @@ public final class SegstreamConfig extends AbstractConfig {
                             Importance.MEDIUM,
                             SEED_USERS_DOC)
                     .define(
+                            SEED_WARMUP_MS_CONFIG,
+                            Type.LONG,
+                            604_800_000L,
+                            Range.atLeast(0),
+                            Importance.MEDIUM,
+                            SEED_WARMUP_MS_DOC)
+                    .define(
                             FLUSH_RECORDS_CONFIG,
                             Type.INT,
                             1000,
@@ -230,6 +260,27 @@ public final class SegstreamConfig extends AbstractConfig {
                             Range.between(0.01, 1e9),
                             Importance.LOW,
                             KMEANS_HALF_LIFE_DOC)
+                    .define(
+                            REFIT_EVERY_CONFIG,
+                            Type.INT,
+                            100,
+                            Range.atLeast(0),
+                            Importance.MEDIUM,
+                            REFIT_EVERY_DOC)
+                    .define(
+                            REFIT_SAMPLE_RATE_CONFIG,
+                            Type.DOUBLE,
+                            0.05,
+                            Range.between(0.0, 1.0),
+                            Importance.LOW,
+                            REFIT_SAMPLE_RATE_DOC)
+                    .define(
+                            REFIT_PANEL_USERS_CONFIG,
+                            Type.INT,
+                            5000,
+                            Range.atLeast(1),
+                            Importance.LOW,
+                            REFIT_PANEL_USERS_DOC)
                     .define(
                             RESEED_FRACTION_CONFIG,
                             Type.DOUBLE,

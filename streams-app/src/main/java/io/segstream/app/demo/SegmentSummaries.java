@@ -18,6 +18,10 @@ import java.util.Set;
 final class SegmentSummaries {
 
     private static final double DAY = 86_400_000.0;
+
+    /** Below this mean of (decayed) orders a segment is named for browsing, not for its RFM. */
+    static final double NON_BUYER_ORDERS = 0.2;
+
     private static final Set<String> STOP_WORDS =
             Set.of(
                     "set",
@@ -102,7 +106,12 @@ final class SegmentSummaries {
             double recency = mean(ps, this::recencyDays);
             List<String> terms = topTerms(e.getKey(), 3);
             String name =
-                    rfmName(orders / allOrders, spend / allSpend, recency / allRecency)
+                    (orders < NON_BUYER_ORDERS
+                                    ? "browsers who do not buy"
+                                    : rfmName(
+                                            orders / allOrders,
+                                            spend / allSpend,
+                                            recency / allRecency))
                             + (terms.isEmpty()
                                     ? ""
                                     : " · "
@@ -173,6 +182,7 @@ final class SegmentSummaries {
         return p.spend() * decay(p);
     }
 
+    /** Days since the last order, or since first seen for those who never ordered. */
     private double recencyDays(UserProfile p) {
         long last = p.lastOrderTime() == UserProfile.NEVER ? p.firstEventTime() : p.lastOrderTime();
         return Math.max(0, (asOf - last) / DAY);

@@ -38,13 +38,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Before any model exists it collects the seed samples that tasks send until it has {@code
  * kmeans.seed.users} of them, fits the feature scaling on them and seeds the first model with
- * k-means++. A model published by the trainer (higher version, possibly a new major) replaces the
- * coordinator's own; deltas computed against an older major version are dropped.
+ * k-means++. Every {@code kmeans.refit.every} versions it re-fits the model on its panel of users
+ * ({@link RefitPanel}): a new major version. A model published by the trainer (higher version,
+ * possibly a new major) replaces the coordinator's own; deltas computed against an older major
+ * version are dropped.
  */
 final class ModelCoordinator implements Processor<String, CentroidDelta, String, byte[]> {
 
     static final String MODEL_KEY = "model";
     static final String SAMPLE_COUNT_KEY = "sample-count";
+    static final String REFIT_SINCE_KEY = "refit-since";
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelCoordinator.class);
 
@@ -55,6 +58,7 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> state;
     private KeyValueStore<String, byte[]> models;
+    private RefitPanel panel;
     private Counter updates;
 
     ModelCoordinator(SegstreamConfig config, TopologyDeps deps) {
@@ -72,6 +76,12 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
         this.context = context;
         this.state = context.getStateStore(SegstreamTopology.COORDINATOR_STORE);
         this.models = context.getStateStore(SegstreamTopology.MODEL_STORE);
+        this.panel =
+                new RefitPanel(
+                        state,
+                        config.getInt(SegstreamConfig.REFIT_PANEL_USERS_CONFIG),
+                        config.getLong(SegstreamConfig.KMEANS_SEED_CONFIG),
+                        config.profileSettings());
         this.updates =
                 Counter.builder("segstream.coordinator.updates")
                         .description("Model versions published by the coordinator")
@@ -89,13 +99,36 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
             collectSamples(delta, record.timestamp());
             return;
         }
-        if (delta.getBaseModelVersion() > 0
-                && delta.getBaseModelVersion() < ModelCache.majorSince(models, current)) {
+        panel.update(delta);
+        Instant at = Instant.ofEpochMilli(record.timestamp());
+        SegmentModel next = applyDeltas(delta, current, at);
+        // counted in deltas received, not versions published: while tasks lag behind a re-fit their
+        // deltas are dropped, but their samples still refresh the panel
+        if (panel.refitDue(config.getInt(SegstreamConfig.REFIT_EVERY_CONFIG))) {
+            SegmentModel refit = panel.refit(aboveGlobal(next != null ? next : current), at);
+            if (refit != null) {
+                next = refit;
+                state.put(
+                        REFIT_SINCE_KEY,
+                        ByteBuffer.allocate(12)
+                                .putInt(next.getMajorVersion())
+                                .putLong(next.getVersion())
+                                .array());
+            }
+        }
+        if (next != null) {
+            publish(next, record.timestamp());
+        }
+    }
+
+    /** The next online version with the delta's mini-batch applied; null when nothing applies. */
+    private SegmentModel applyDeltas(CentroidDelta delta, SegmentModel current, Instant at) {
+        if (delta.getBaseModelVersion() > 0 && delta.getBaseModelVersion() < majorSince(current)) {
             LOG.debug(
                     "Dropping deltas of {} against old major model v{}",
                     delta.getTaskId(),
                     delta.getBaseModelVersion());
-            return;
+            return null;
         }
         Map<Integer, ClusterDelta> batch = new HashMap<>();
         int dimension =
@@ -119,19 +152,29 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
         // a delta computed against another version may name a segment this model no longer has
         batch.keySet().removeIf(id -> clusters.stream().noneMatch(c -> c.segmentId() == id));
         if (batch.isEmpty()) {
-            return;
+            return null;
         }
         UpdateResult result = update.apply(clusters, batch);
         if (!result.reseeded().isEmpty()) {
             LOG.info("Reseeded dying segments {} next to the heaviest", result.reseeded());
         }
-        publish(
-                aboveGlobal(
-                        SegmentModels.next(
-                                current,
-                                result.clusters(),
-                                Instant.ofEpochMilli(record.timestamp()))),
-                record.timestamp());
+        return aboveGlobal(SegmentModels.next(current, result.clusters(), at));
+    }
+
+    /**
+     * The first version of {@code current}'s major: deltas of earlier versions were computed with
+     * other centres or scaling. Online re-fits are kept under one key in the model topic, so the
+     * coordinator remembers where its latest re-fit began.
+     */
+    private long majorSince(SegmentModel current) {
+        byte[] refit = state.get(REFIT_SINCE_KEY);
+        if (refit != null) {
+            ByteBuffer b = ByteBuffer.wrap(refit);
+            if (b.getInt() == current.getMajorVersion()) {
+                return b.getLong();
+            }
+        }
+        return ModelCache.majorSince(models, current);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.segstream.app.topology;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.segstream.app.config.SegstreamConfig;
 import io.segstream.core.clustering.Assignment;
@@ -10,17 +11,14 @@ import io.segstream.core.clustering.DeltaAccumulator;
 import io.segstream.core.clustering.NearestCentroid;
 import io.segstream.core.features.FeatureVectorizer;
 import io.segstream.core.model.ScoringModel;
-import io.segstream.core.profile.ProfileEvent;
-import io.segstream.core.profile.ProfileEvents;
-import io.segstream.core.profile.ProfileUpdater;
+import io.segstream.core.profile.ProfileBuilder;
 import io.segstream.core.profile.UserProfile;
 import io.segstream.schemas.CentroidDelta;
-import io.segstream.schemas.ClickEvent;
 import io.segstream.schemas.DeletionRequest;
-import io.segstream.schemas.OrderEvent;
 import io.segstream.schemas.SegmentAssignment;
 import io.segstream.schemas.SegmentChange;
 import io.segstream.schemas.SegmentChangeType;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -51,9 +51,11 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
 
     static final String DELTA_KEY = "deltas";
 
+    private static final long PANEL_BUCKETS = 1_000_000;
+
     private final SegstreamConfig config;
     private final TopologyDeps deps;
-    private final ProfileUpdater updater;
+    private final ProfileBuilder builder;
     private final NearestCentroid nearest;
     private final int flushRecords;
     private final int seedUsers;
@@ -65,6 +67,17 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private DeltaAccumulator deltas;
     private long intervalStart = -1;
 
+    /** Re-fit panel users scored since the last flush, latest profile each. */
+    private final Map<String, UserProfile> panelSamples = new LinkedHashMap<>();
+
+    private final long panelThreshold;
+
+    /** Deleted users the coordinator must drop from its re-fit panel. */
+    private final Set<String> forgotten = new HashSet<>();
+
+    private final long seedWarmup;
+    private long firstEventTime = -1;
+
     /**
      * Profiles to sample for the seed, vectorised when flushed: a snapshot of the population then.
      */
@@ -74,16 +87,27 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private final Set<String> seedUsersSent = new HashSet<>();
 
     private int lastMajor = -1;
+
+    /** The model version this task scores with, once any re-score it required is done. */
+    private final AtomicLong scoringVersion = new AtomicLong();
+
+    private Gauge scoringGauge;
     private Counter events;
     private MeterRegistry registry;
 
     ProfileProcessor(SegstreamConfig config, TopologyDeps deps) {
         this.config = config;
         this.deps = deps;
-        this.updater = new ProfileUpdater(config.profileSettings());
+        this.builder = new ProfileBuilder(config.profileSettings(), deps.encoder());
         this.nearest = new NearestCentroid(config.getDouble(SegstreamConfig.HYSTERESIS_CONFIG));
         this.flushRecords = config.getInt(SegstreamConfig.FLUSH_RECORDS_CONFIG);
         this.seedUsers = config.getInt(SegstreamConfig.SEED_USERS_CONFIG);
+        this.seedWarmup = config.getLong(SegstreamConfig.SEED_WARMUP_MS_CONFIG);
+        double panelRate =
+                config.getInt(SegstreamConfig.REFIT_EVERY_CONFIG) == 0
+                        ? 0
+                        : config.getDouble(SegstreamConfig.REFIT_SAMPLE_RATE_CONFIG);
+        this.panelThreshold = (long) Math.ceil(panelRate * PANEL_BUCKETS);
         this.learning = config.getBoolean(SegstreamConfig.LEARNING_ENABLED_CONFIG);
     }
 
@@ -111,6 +135,17 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                 this::flushOnSchedule);
         context.schedule(
                 Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> refreshModel());
+        this.scoringGauge =
+                Gauge.builder("segstream.model.scoring.version", scoringVersion, AtomicLong::get)
+                        .description("Model version a stream task scores with (after any re-score)")
+                        .tag("task", context.taskId().toString())
+                        .register(registry);
+    }
+
+    @Override
+    public void close() {
+        // a task that moved to another instance must not report here any more
+        registry.remove(scoringGauge);
     }
 
     @Override
@@ -122,19 +157,18 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             delete(user, request, record.timestamp());
             return;
         }
-        ProfileEvent event =
-                value instanceof ClickEvent c
-                        ? ProfileEvents.of(c)
-                        : ProfileEvents.of((OrderEvent) value);
         UserProfile profile = profiles.get(user);
         if (profile == null) {
             profile = new UserProfile();
         }
-        updater.apply(profile, event, embed(event.texts()));
+        long eventTime = builder.apply(profile, value);
+        if (firstEventTime < 0) {
+            firstEventTime = eventTime;
+        }
         events.increment();
         // scored as of the user's own latest event: the task's stream time would also count records
         // fetched ahead, and so depend on timing rather than on the data
-        long now = Math.max(profile.lastEventTime(), event.eventTime());
+        long now = Math.max(profile.lastEventTime(), eventTime);
         ScoringModel model = models.current();
         if (model == null) {
             if (learning) {
@@ -147,13 +181,6 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         if (deltas.pendingPoints() >= flushRecords || seedSamples.size() >= flushRecords) {
             flush(now);
         }
-    }
-
-    private float[] embed(List<String> texts) {
-        if (texts.isEmpty()) {
-            return null;
-        }
-        return ProfileUpdater.mean(deps.encoder().encodeBatch(texts));
     }
 
     private void sample(String user, UserProfile profile) {
@@ -187,6 +214,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         profile.assign(a.segmentId(), model.version(), a.distance());
         if (!rescore && learning) {
             deltas.add(a.segmentId(), x);
+            if (panelThreshold > 0 && inPanel(user)) {
+                panelSamples.put(user, profile);
+            }
         }
         if (changed) {
             SegmentChangeType type =
@@ -256,6 +286,10 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                         ? null
                         : profile.segment();
         seedSamples.remove(user);
+        panelSamples.remove(user);
+        if (panelThreshold > 0 && inPanel(user)) {
+            forgotten.add(user);
+        }
         context.forward(new Record<>(user, new Output.Assignment(null), timestamp));
         ScoringModel model = models.current();
         context.forward(
@@ -293,6 +327,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             lastMajor = model.majorVersion();
             rescoreAll(model, models.majorSince());
         }
+        scoringVersion.set(model.version());
     }
 
     /**
@@ -342,7 +377,8 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private void flush(long streamTime) {
         ScoringModel model = models.current();
         Map<Integer, ClusterDelta> batch = deltas.drain();
-        if (batch.isEmpty() && seedSamples.isEmpty()) {
+        boolean warmingUp = model == null && streamTime - firstEventTime < seedWarmup;
+        if (batch.isEmpty() && forgotten.isEmpty() && (seedSamples.isEmpty() || warmingUp)) {
             return;
         }
         List<io.segstream.schemas.ClusterDelta> out = new ArrayList<>();
@@ -355,23 +391,37 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                             .build());
         }
         List<List<Double>> samples = new ArrayList<>();
-        if (model == null) {
+        List<String> sampleUsers = new ArrayList<>();
+        int dimension = deps.encoder().dimension();
+        if (model == null && !warmingUp) {
             // read at flush time, so recency and tenure vary across the sample as in the population
             long asOf = Math.max(0, streamTime);
-            seedSamples
-                    .values()
-                    .forEach(
-                            p ->
-                                    samples.add(
-                                            toList(
-                                                    FeatureVectorizer.raw(
-                                                            p,
-                                                            Math.max(asOf, p.lastEventTime()),
-                                                            updater.settings(),
-                                                            deps.encoder().dimension()))));
+            seedSamples.forEach(
+                    (user, p) -> {
+                        long at = Math.max(asOf, p.lastEventTime());
+                        samples.add(
+                                toList(
+                                        FeatureVectorizer.raw(
+                                                p, at, builder.settings(), dimension)));
+                        sampleUsers.add(user);
+                    });
             seedUsersSent.addAll(seedSamples.keySet());
         }
-        seedSamples.clear();
+        if (!warmingUp) {
+            seedSamples.clear();
+        }
+        // read as the user was scored: at their own latest event
+        panelSamples.forEach(
+                (user, p) -> {
+                    samples.add(
+                            toList(
+                                    FeatureVectorizer.raw(
+                                            p, p.lastEventTime(), builder.settings(), dimension)));
+                    sampleUsers.add(user);
+                });
+        panelSamples.clear();
+        List<String> forget = new ArrayList<>(forgotten);
+        forgotten.clear();
         CentroidDelta delta =
                 CentroidDelta.newBuilder()
                         .setTaskId(context.taskId().toString())
@@ -379,8 +429,17 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                         .setFlushTime(Instant.ofEpochMilli(Math.max(0, streamTime)))
                         .setDeltas(out)
                         .setSeedSamples(samples)
+                        .setSampleUsers(sampleUsers)
+                        .setForgetUsers(forget)
                         .build();
         context.forward(new Record<>(DELTA_KEY, new Output.Delta(delta), Math.max(0, streamTime)));
+    }
+
+    /** Whether {@code user} is in the re-fit panel: the same users on every task and restart. */
+    private boolean inPanel(String user) {
+        long bucket =
+                Math.floorMod(Utils.murmur2(user.getBytes(StandardCharsets.UTF_8)), PANEL_BUCKETS);
+        return bucket < panelThreshold;
     }
 
     private static List<Double> toList(double[] values) {

@@ -3,9 +3,11 @@ package io.segstream.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.core.testing.SharedData;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo command on real data: replays 1,000 customers end to end and prints the segment table.
@@ -13,6 +15,8 @@ import org.junit.jupiter.api.Test;
 class DemoCommandTest {
 
     private final CliRun cli = new CliRun();
+
+    @TempDir Path dir;
 
     @Test
     void shouldReplayRealCustomersAndPrintTheSegmentTable() {
@@ -26,6 +30,8 @@ class DemoCommandTest {
                         csv,
                         "--customers",
                         "1000",
+                        "--report",
+                        dir.resolve("report.html").toString(),
                         "-D",
                         "segments.k=4",
                         "-D",
@@ -51,6 +57,8 @@ class DemoCommandTest {
         assertThat(share).isCloseTo(100.0, org.assertj.core.api.Assertions.within(0.5));
         assertThat(text).containsPattern("spenders");
         assertThat(cli.err.toString()).contains("events").contains("ev/s");
+        assertThat(text).doesNotContain("planted personas");
+        assertThat(dir.resolve("report.html")).isRegularFile();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.segstream.app.topology;
 
 import static io.segstream.app.topology.TopologyHarness.T0;
+import static io.segstream.app.topology.TopologyHarness.deletion;
 import static io.segstream.app.topology.TopologyHarness.line;
 import static io.segstream.app.topology.TopologyHarness.order;
 import static io.segstream.app.topology.TopologyHarness.view;
@@ -8,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
+import io.segstream.app.config.SegstreamConfig;
 import io.segstream.core.clustering.MiniBatchUpdate;
 import io.segstream.core.encoder.CachingTextEncoder;
 import io.segstream.core.encoder.EncoderConfig;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -258,6 +261,103 @@ class OnlineModelTopologyTest {
             assertThat(v2.getCentroids().get(1).getWeight())
                     .isCloseTo(heaviest / 2, within(1e-6))
                     .isCloseTo(v2.getCentroids().get(0).getWeight(), within(1e-9));
+        }
+    }
+
+    @Test
+    void shouldWaitForTheWarmUpBeforeSendingSeedSamples() {
+        Map<String, Object> warmUp = Map.of(SegstreamConfig.SEED_WARMUP_MS_CONFIG, 86_400_000L);
+        try (TopologyHarness h = new TopologyHarness(encoder, stateDir, warmUp)) {
+            for (int u = 0; u < 4; u++) {
+                h.clicks.pipeInput(
+                        "u" + u, view("u" + u, at(u), "Red retrospot mug", "Home", 2.55));
+            }
+            assertThat(h.deltas.isEmpty()).as("nothing sent within the first day").isTrue();
+            assertThat(h.readModels()).isEmpty();
+
+            Instant nextDay = T0.plus(Duration.ofHours(25));
+            h.clicks.pipeInput("u0", view("u0", nextDay, "Pink polkadot cup", "Home", 0.85));
+
+            CentroidDelta samples = h.deltas.readValue();
+            assertThat(samples.getSampleUsers()).containsExactlyInAnyOrder("u0", "u1", "u2", "u3");
+            assertThat(h.feedBackModels())
+                    .extracting(SegmentModel::getOrigin)
+                    .containsExactly(ModelOrigin.SEED);
+        }
+    }
+
+    @Test
+    void shouldRefitOnThePanelAsANewMajorVersionAndRescoreEveryone() {
+        Map<String, Object> refit =
+                Map.of(
+                        SegstreamConfig.REFIT_EVERY_CONFIG,
+                        5,
+                        SegstreamConfig.REFIT_SAMPLE_RATE_CONFIG,
+                        1.0);
+        try (TopologyHarness h = new TopologyHarness(encoder, stateDir, refit)) {
+            // a poor model: both centres among the buyers, none near the viewers
+            h.publish(TestModels.ordersModel(1, 1, info, 10, 2.5, 3.0));
+            for (int u = 0; u < 30; u++) {
+                h.clicks.pipeInput(
+                        "viewer-" + u,
+                        view("viewer-" + u, at(u), "Red retrospot mug", "Home", 2.55));
+                h.orders.pipeInput(
+                        "buyer-" + u,
+                        order("buyer-" + u, at(u), line("Regency cakestand 3 tier", 4, 10.95)));
+                h.feedBackModels();
+            }
+            SegmentModel current = h.currentModel();
+            assertThat(current.getMajorVersion())
+                    .as("re-fitted once the panel had 50 users")
+                    .isGreaterThan(1);
+            assertThat(current.getOrigin()).isEqualTo(ModelOrigin.ONLINE);
+            assertThat(current.getProvenance().getNotes().get("method")).contains("online re-fit");
+            assertThat(current.getCentroids())
+                    .extracting(Centroid::getSegmentId)
+                    .containsExactly(0, 1);
+            assertThat(current.getFeatureSpec().getScales().get(TestModels.ORDERS_LOG))
+                    .as("the scaling is fitted on the panel")
+                    .isNotEqualTo(1.0);
+
+            // every stored user is re-scored under the re-fit: viewers and buyers part ways
+            h.driver.advanceWallClockTime(Duration.ofSeconds(1));
+            assertThat(h.changes.readValuesToList())
+                    .extracting(SegmentChange::getChangeType)
+                    .contains(SegmentChangeType.RESCORED);
+            var profiles = h.profiles();
+            int viewerSegment = profiles.get("viewer-0").segment();
+            int buyerSegment = profiles.get("buyer-0").segment();
+            assertThat(viewerSegment).isNotEqualTo(buyerSegment);
+            for (int u = 0; u < 30; u++) {
+                assertThat(profiles.get("viewer-" + u).segment()).isEqualTo(viewerSegment);
+                assertThat(profiles.get("buyer-" + u).segment()).isEqualTo(buyerSegment);
+            }
+        }
+    }
+
+    @Test
+    void shouldTellTheCoordinatorToForgetADeletedPanelUser() {
+        Map<String, Object> refit =
+                Map.of(
+                        SegstreamConfig.REFIT_EVERY_CONFIG,
+                        100,
+                        SegstreamConfig.REFIT_SAMPLE_RATE_CONFIG,
+                        1.0);
+        try (TopologyHarness h = new TopologyHarness(encoder, stateDir, refit)) {
+            h.publish(TestModels.ordersModel(1, 1, info, 10, 0.5, 3.0));
+            h.clicks.pipeInput("gone", view("gone", T0, "Red retrospot mug", "Home", 2.55));
+            assertThat(h.deltas.readValue().getSampleUsers()).containsExactly("gone");
+
+            h.deletions.pipeInput("gone", deletion("gone", at(1)));
+            h.clicks.pipeInput("other", view("other", at(2), "Pink polkadot cup", "Home", 0.85));
+
+            assertThat(h.deltas.readValuesToList())
+                    .flatExtracting(CentroidDelta::getForgetUsers)
+                    .containsExactly("gone");
+            KeyValueStore<String, byte[]> state =
+                    h.driver.getKeyValueStore(SegstreamTopology.COORDINATOR_STORE);
+            assertThat(state.get(RefitPanel.PREFIX + "gone")).isNull();
+            assertThat(state.get(RefitPanel.PREFIX + "other")).isNotNull();
         }
     }
 

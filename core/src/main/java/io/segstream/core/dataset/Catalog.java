@@ -1,0 +1,66 @@
+package io.segstream.core.dataset;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The built-in product catalog of the demo generator, grouped by category. */
+public final class Catalog {
+
+    /** One product on sale. */
+    public record Product(String id, String category, double price, String title) {}
+
+    private static final String RESOURCE = "catalog.tsv";
+
+    private final Map<String, List<Product>> byCategory;
+
+    private Catalog(Map<String, List<Product>> byCategory) {
+        this.byCategory = byCategory;
+    }
+
+    /** Reads the catalog shipped in this jar. */
+    public static Catalog builtIn() {
+        Map<String, List<Product>> byCategory = new LinkedHashMap<>();
+        try (InputStream in = Catalog.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("The built-in catalog " + RESOURCE + " is missing");
+            }
+            BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            String line;
+            int n = 0;
+            while ((line = reader.readLine()) != null) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.split("\t");
+                Product p = new Product("P" + (1000 + n++), f[0], Double.parseDouble(f[1]), f[2]);
+                byCategory.computeIfAbsent(p.category(), c -> new ArrayList<>()).add(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byCategory.replaceAll((c, products) -> List.copyOf(products));
+        return new Catalog(Collections.unmodifiableMap(byCategory));
+    }
+
+    public List<Product> products(String category) {
+        List<Product> products = byCategory.get(category);
+        if (products == null) {
+            throw new IllegalArgumentException("No category '" + category + "' in the catalog");
+        }
+        return products;
+    }
+
+    public List<String> categories() {
+        return List.copyOf(byCategory.keySet());
+    }
+}

@@ -1,0 +1,279 @@
+package io.segstream.core.dataset;
+
+import io.segstream.schemas.ClickEvent;
+import io.segstream.schemas.ClickEventType;
+import io.segstream.schemas.OrderEvent;
+import io.segstream.schemas.OrderLine;
+import io.segstream.schemas.OrderStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * A built-in generator of realistic storefront traffic: users drawn from planted {@link Persona}s
+ * browse, search, fill carts, order and return products of the built-in {@link Catalog} over a
+ * simulated window of event time. The same seed gives the same events, so a demo can measure how
+ * well the segments it finds recover the personas.
+ */
+public final class ShopperSimulator {
+
+    /** The generated events in event-time order, and the persona planted in each user. */
+    public record Simulation(List<ShopEvent> events, Map<String, Persona> personas) {}
+
+    /** The gift season of the default window ends a few days before Christmas. */
+    public static final Instant DEFAULT_END = Instant.parse("2025-12-21T00:00:00Z");
+
+    public static final Duration DEFAULT_WINDOW = Duration.ofDays(90);
+
+    private static final Map<Persona, List<String>> QUERY_WORDS =
+            Map.of(
+                    Persona.BARGAIN_HUNTER, List.of("cheap", "discount", "value pack", "sale"),
+                    Persona.LOYAL_HIGH_SPENDER, List.of("luxury", "premium", "new season"),
+                    Persona.WINDOW_SHOPPER, List.of("best", "reviews of", "compare"),
+                    Persona.SEASONAL_GIFT_BUYER,
+                            List.of("christmas gift", "stocking filler", "gift for kids"),
+                    Persona.LAPSING_CUSTOMER, List.of("outdoor", "spring", "garden"));
+
+    private final Catalog catalog;
+    private final Instant end;
+    private final Duration window;
+
+    public ShopperSimulator(Catalog catalog, Instant end, Duration window) {
+        if (window.isNegative() || window.isZero()) {
+            throw new IllegalArgumentException("The simulated window must be positive: " + window);
+        }
+        this.catalog = catalog;
+        this.end = end;
+        this.window = window;
+    }
+
+    /** The default catalog and window: 90 days of gift-season trading. */
+    public static ShopperSimulator withDefaults() {
+        return new ShopperSimulator(Catalog.builtIn(), DEFAULT_END, DEFAULT_WINDOW);
+    }
+
+    /** Generates {@code users} shoppers, personas in equal shares, and their events. */
+    public Simulation simulate(int users, long seed) {
+        if (users < 1) {
+            throw new IllegalArgumentException("Simulate at least one user, not " + users);
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        Persona[] personas = Persona.values();
+        Map<String, Persona> planted = new LinkedHashMap<>();
+        List<ShopEvent> events = new ArrayList<>();
+        for (int i = 0; i < users; i++) {
+            String user = String.format(Locale.ROOT, "u%05d", i + 1);
+            Persona persona = personas[random.nextInt(personas.length)];
+            planted.put(user, persona);
+            new Shopper(user, persona, random.split()).live(events);
+        }
+        events.sort(Comparator.comparingLong(ShopEvent::time).thenComparing(ShopEvent::userId));
+        return new Simulation(List.copyOf(events), planted);
+    }
+
+    /** One simulated user living through the window. */
+    private final class Shopper {
+        private final String user;
+        private final Persona persona;
+        private final SplittableRandom random;
+        private int orders;
+
+        Shopper(String user, Persona persona, SplittableRandom random) {
+            this.user = user;
+            this.persona = persona;
+            this.random = random;
+        }
+
+        void live(List<ShopEvent> out) {
+            long from = end.toEpochMilli() - window.toMillis();
+            long span = window.toMillis();
+            int sessions = 1 + poisson(persona.sessions - 1);
+            TreeMap<Double, Boolean> plan = new TreeMap<>(); // when -> buying
+            for (int s = 0; s < sessions; s++) {
+                double at = random.nextDouble();
+                boolean buying = true;
+                switch (persona.timing) {
+                    case LATE -> {
+                        // new in the gift season, and comes to buy: see the first session below
+                        buying = random.nextDouble() < 0.75;
+                        at = 0.75 + 0.25 * at;
+                    }
+                    case EARLY -> {
+                        // bought in the first third, now only comes back to look
+                        buying = s == 0 || random.nextDouble() < 0.6;
+                        at = buying ? 0.3 * at : 0.5 + 0.5 * at;
+                    }
+                    case STEADY -> {}
+                }
+                plan.put(at, buying);
+            }
+            if (persona.timing == Persona.Timing.LATE) {
+                plan.put(plan.firstKey(), true);
+            }
+            double lastBuying =
+                    persona.timing == Persona.Timing.LATE
+                            ? plan.firstKey()
+                            : plan.entrySet().stream()
+                                    .filter(Map.Entry::getValue)
+                                    .mapToDouble(Map.Entry::getKey)
+                                    .max()
+                                    .orElse(-1);
+            int s = 0;
+            for (Map.Entry<Double, Boolean> session : plan.entrySet()) {
+                // a persona that buys has bought at least once by its last buying session
+                boolean mustOrder =
+                        persona.orderChance > 0 && orders == 0 && session.getKey() == lastBuying;
+                session(
+                        out,
+                        from + (long) (session.getKey() * span),
+                        user + "-s" + (++s),
+                        session.getValue(),
+                        mustOrder);
+            }
+        }
+
+        private void session(
+                List<ShopEvent> out,
+                long start,
+                String sessionId,
+                boolean buying,
+                boolean mustOrder) {
+            long t = start;
+            Catalog.Product interest = pick();
+            if (random.nextDouble() < persona.searchChance) {
+                List<String> words = QUERY_WORDS.get(persona);
+                String query =
+                        words.get(random.nextInt(words.size()))
+                                + " "
+                                + lastWords(interest.title(), 2);
+                out.add(click(ClickEventType.SEARCH, t, sessionId, null, query));
+                t += gap();
+            }
+            List<Catalog.Product> cart = new ArrayList<>();
+            int views = 1 + poisson(persona.views);
+            for (int v = 0; v < views; v++) {
+                Catalog.Product product = v == 0 ? interest : pick();
+                out.add(click(ClickEventType.VIEW, t, sessionId, product, null));
+                t += gap();
+                double cartChance = buying ? persona.cartChance : persona.cartChance / 4;
+                if (random.nextDouble() < cartChance
+                        || (mustOrder && v == views - 1 && cart.isEmpty())) {
+                    out.add(click(ClickEventType.ADD_TO_CART, t, sessionId, product, null));
+                    t += gap();
+                    cart.add(product);
+                }
+            }
+            if (!cart.isEmpty()
+                    && buying
+                    && (mustOrder || random.nextDouble() < persona.orderChance)) {
+                order(out, t, cart);
+            }
+        }
+
+        private void order(List<ShopEvent> out, long t, List<Catalog.Product> cart) {
+            String orderId = user + "-o" + (++orders);
+            List<OrderLine> lines = new ArrayList<>();
+            for (Catalog.Product p : cart) {
+                lines.add(
+                        OrderLine.newBuilder()
+                                .setProductId(p.id())
+                                .setTitle(p.title())
+                                .setCategory(p.category())
+                                .setQuantity(1 + random.nextInt(persona.maxQuantity))
+                                .setUnitPrice(p.price())
+                                .build());
+            }
+            out.add(orderEvent(orderId, t, OrderStatus.PLACED, lines));
+            long returnedAt = t + Duration.ofDays(3 + random.nextInt(12)).toMillis();
+            if (random.nextDouble() < persona.returnChance && returnedAt < end.toEpochMilli()) {
+                out.add(orderEvent(orderId, returnedAt, OrderStatus.RETURNED, lines));
+            }
+        }
+
+        private ShopEvent orderEvent(
+                String orderId, long t, OrderStatus status, List<OrderLine> lines) {
+            OrderEvent e =
+                    OrderEvent.newBuilder()
+                            .setOrderId(orderId)
+                            .setUserId(user)
+                            .setEventTime(Instant.ofEpochMilli(t))
+                            .setStatus(status)
+                            .setCountry("GB")
+                            .setLines(lines)
+                            .build();
+            return new ShopEvent(user, t, e);
+        }
+
+        private ShopEvent click(
+                ClickEventType type,
+                long t,
+                String sessionId,
+                Catalog.Product product,
+                String query) {
+            ClickEvent.Builder b =
+                    ClickEvent.newBuilder()
+                            .setEventType(type)
+                            .setUserId(user)
+                            .setSessionId(sessionId)
+                            .setEventTime(Instant.ofEpochMilli(t))
+                            .setCurrency("GBP")
+                            .setEventId(user + "-" + t + "-" + type)
+                            .setQueryText(query);
+            if (product != null) {
+                b.setProductId(product.id())
+                        .setTitle(product.title())
+                        .setCategory(product.category())
+                        .setPrice(product.price());
+            }
+            return new ShopEvent(user, t, b.build());
+        }
+
+        /** A product from the persona's categories, in proportion to their weights. */
+        private Catalog.Product pick() {
+            // sorted, because Map.of iterates in an order that changes from run to run
+            TreeMap<String, Double> weights = new TreeMap<>(persona.categories);
+            double total = weights.values().stream().mapToDouble(Double::doubleValue).sum();
+            double r = random.nextDouble() * total;
+            String category = weights.lastKey();
+            for (Map.Entry<String, Double> w : weights.entrySet()) {
+                r -= w.getValue();
+                if (r < 0) {
+                    category = w.getKey();
+                    break;
+                }
+            }
+            List<Catalog.Product> products = catalog.products(category);
+            return products.get(random.nextInt(products.size()));
+        }
+
+        /** Seconds to a couple of minutes between the clicks of a session. */
+        private long gap() {
+            return 5_000 + random.nextLong(115_000);
+        }
+
+        private int poisson(double mean) {
+            // Knuth's method: means here are small
+            double limit = Math.exp(-Math.max(0, mean));
+            int k = 0;
+            double p = random.nextDouble();
+            while (p > limit) {
+                k++;
+                p *= random.nextDouble();
+            }
+            return k;
+        }
+    }
+
+    private static String lastWords(String title, int n) {
+        String[] words = title.toLowerCase(Locale.ROOT).split("\\s+");
+        return String.join(
+                " ", List.of(words).subList(Math.max(0, words.length - n), words.length));
+    }
+}

@@ -1,0 +1,68 @@
+package io.segstream.core.profile;
+
+import io.segstream.core.encoder.TextEncoder;
+import io.segstream.schemas.ClickEvent;
+import io.segstream.schemas.OrderEvent;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Applies input events to profiles, embedding their texts on the way: the one path from an event to
+ * a profile, shared by the streaming app and the trainer so both build identical profiles.
+ */
+public final class ProfileBuilder {
+
+    private final ProfileUpdater updater;
+    private final TextEncoder encoder;
+
+    public ProfileBuilder(ProfileSettings settings, TextEncoder encoder) {
+        this.updater = new ProfileUpdater(settings);
+        this.encoder = encoder;
+    }
+
+    public ProfileSettings settings() {
+        return updater.settings();
+    }
+
+    /**
+     * Applies a {@link ClickEvent} or {@link OrderEvent} to {@code profile}; returns its time.
+     *
+     * @throws IllegalArgumentException for any other record type
+     */
+    public long apply(UserProfile profile, SpecificRecord event) {
+        ProfileEvent e;
+        if (event instanceof ClickEvent c) {
+            e = ProfileEvents.of(c);
+        } else if (event instanceof OrderEvent o) {
+            e = ProfileEvents.of(o);
+        } else {
+            throw new IllegalArgumentException(
+                    "Not a profile event: " + event.getSchema().getFullName());
+        }
+        updater.apply(profile, e, embed(e.texts()));
+        return e.eventTime();
+    }
+
+    /** The profiles of every user in {@code events}, applied in the order given. */
+    public Map<String, UserProfile> replay(Iterable<? extends SpecificRecord> events) {
+        Map<String, UserProfile> profiles = new LinkedHashMap<>();
+        for (SpecificRecord event : events) {
+            String user =
+                    event instanceof ClickEvent c
+                            ? c.getUserId()
+                            : event instanceof OrderEvent o ? o.getUserId() : null;
+            if (user == null) {
+                throw new IllegalArgumentException(
+                        "Not a profile event: " + event.getSchema().getFullName());
+            }
+            apply(profiles.computeIfAbsent(user, u -> new UserProfile()), event);
+        }
+        return profiles;
+    }
+
+    private float[] embed(List<String> texts) {
+        return texts.isEmpty() ? null : ProfileUpdater.mean(encoder.encodeBatch(texts));
+    }
+}

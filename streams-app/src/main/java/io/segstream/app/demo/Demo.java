@@ -1,0 +1,363 @@
+package io.segstream.app.demo;
+
+import io.segstream.app.config.SegstreamConfig;
+import io.segstream.app.embedded.EmbeddedKafkaCluster;
+import io.segstream.app.report.HtmlReport;
+import io.segstream.app.report.ReportBuilder;
+import io.segstream.app.runtime.ConsumerProgress;
+import io.segstream.app.runtime.SegstreamApp;
+import io.segstream.app.topology.SegstreamTopology;
+import io.segstream.core.clustering.AdjustedRandIndex;
+import io.segstream.core.dataset.ShopEvent;
+import io.segstream.core.profile.UserProfile;
+import io.segstream.schemas.AvroCodec;
+import io.segstream.schemas.ClickEvent;
+import io.segstream.schemas.OrderEvent;
+import io.segstream.schemas.OrderLine;
+import io.segstream.schemas.SegmentChange;
+import io.segstream.schemas.SegmentModel;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+
+/**
+ * segstream end to end on an embedded broker: starts the broker and the app, produces the input's
+ * events in event-time order (as fast as possible, or {@code speed} times real time) with a live
+ * progress line, waits until every event is processed, prints the segment table (and, for generated
+ * data, how well the segments recover the planted personas) and writes the HTML report.
+ */
+public final class Demo {
+
+    /** What a demo run found. */
+    public record Outcome(
+            SegmentTable table, double eventsPerSecond, Double personaAri, Path report) {}
+
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final DemoInput input;
+    private final double speed;
+    private final Map<String, Object> overrides;
+    private final Path reportFile;
+    private final PrintWriter out;
+    private final PrintWriter progress;
+
+    public Demo(
+            DemoInput input,
+            double speed,
+            Map<String, Object> overrides,
+            Path reportFile,
+            PrintWriter out,
+            PrintWriter progress) {
+        this.input = input;
+        this.speed = speed;
+        this.overrides = overrides;
+        this.reportFile = reportFile;
+        this.out = out;
+        this.progress = progress;
+    }
+
+    public Outcome run() throws Exception {
+        input.notes().forEach(out::println);
+        out.flush();
+        EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start();
+        AtomicReference<SegstreamApp> running = new AtomicReference<>();
+        // Ctrl-C at any moment: stop the app, then the broker, which deletes its temp dir and state
+        Thread cleanup =
+                new Thread(() -> shutDown(running.get(), kafka), "segstream-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        out.printf(
+                "embedded Kafka broker on %s (data in %s)%n",
+                kafka.bootstrapServers(), kafka.dataDir());
+        out.flush();
+        try {
+            SegstreamConfig config = config(kafka);
+            SegstreamApp app = SegstreamApp.start(config);
+            running.set(app);
+            app.awaitRunning(Duration.ofMinutes(2));
+            List<ShopEvent> events = input.events();
+            ProgressLine bar = new ProgressLine(app, progress, events.size(), input.customers());
+            Map<String, List<String>> titles = produce(kafka, config, events, bar);
+            String appId = config.getString(SegstreamConfig.APPLICATION_ID_CONFIG);
+            try (ConsumerProgress done = new ConsumerProgress(kafka.bootstrapServers())) {
+                while (!done.caughtUp(
+                                appId, List.of(config.topics().orders(), config.topics().clicks()))
+                        || !done.caughtUp(
+                                appId, List.of(ConsumerProgress.repartitionTopic(appId)))) {
+                    bar.print(events.size());
+                    Thread.sleep(250);
+                }
+                settle(done, appId, config, app, bar, events.size());
+            }
+            double seconds = bar.seconds();
+            bar.print(events.size());
+            progress.println();
+            double rate = events.size() / seconds;
+            out.printf(
+                    Locale.ROOT,
+                    "%n%,d events of %,d customers processed in %.1f s: %.0f events/s%n%n",
+                    events.size(),
+                    titles.size(),
+                    seconds,
+                    rate);
+            Map<String, UserProfile> profiles = profiles(app);
+            List<SegmentChange> changes =
+                    readAll(
+                            kafka,
+                            config.topics().segmentChanges(),
+                            AvroCodec.of(SegmentChange.class)::decode);
+            List<SegmentModel> models =
+                    readAll(
+                            kafka,
+                            config.topics().segmentModel(),
+                            AvroCodec.of(SegmentModel.class)::decode);
+            long asOf = events.isEmpty() ? 0 : events.get(events.size() - 1).time();
+            SegmentSummaries summaries = new SegmentSummaries(config.profileSettings(), asOf);
+            profiles.forEach(
+                    (user, p) -> summaries.addUser(p, titles.getOrDefault(user, List.of())));
+            changes.forEach(c -> summaries.addChange(c.getNewSegment()));
+            SegmentTable table = summaries.table();
+            table.print(out);
+            Double ari = personaAri(profiles);
+            if (ari != null) {
+                out.printf(
+                        Locale.ROOT,
+                        "%nsegments vs planted personas: adjusted Rand index %.3f over %,d users%n",
+                        ari,
+                        input.planted().size());
+            }
+            var report =
+                    new ReportBuilder(config.profileSettings())
+                            .build(input, table, profiles, changes, models, seconds, ari);
+            HtmlReport.write(report, reportFile);
+            out.printf("%nreport written to %s%n", reportFile.toAbsolutePath());
+            out.flush();
+            return new Outcome(table, rate, ari, reportFile);
+        } finally {
+            shutDown(running.get(), kafka);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook runs (closing twice is harmless)
+            }
+        }
+    }
+
+    /**
+     * Waits until the model loop is quiet: the coordinator has applied every delta and every task
+     * scores with its latest version (re-scores included), so the table and report show one model.
+     */
+    private static void settle(
+            ConsumerProgress done,
+            String appId,
+            SegstreamConfig config,
+            SegstreamApp app,
+            ProgressLine bar,
+            int total)
+            throws Exception {
+        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+        int quiet = 0;
+        while (quiet < 3 && System.nanoTime() < deadline) {
+            var published = app.registry().find("segstream.model.version").gauge();
+            long version = published == null ? 0 : (long) published.value();
+            boolean tasksOnIt =
+                    app.registry().find("segstream.model.scoring.version").gauges().stream()
+                            .allMatch(g -> (long) g.value() == version);
+            quiet =
+                    tasksOnIt && done.caughtUp(appId, List.of(config.topics().centroidDeltas()))
+                            ? quiet + 1
+                            : 0;
+            bar.print(total);
+            Thread.sleep(250);
+        }
+    }
+
+    private static void shutDown(SegstreamApp app, EmbeddedKafkaCluster kafka) {
+        if (app != null) {
+            app.close();
+        }
+        kafka.close();
+    }
+
+    private SegstreamConfig config(EmbeddedKafkaCluster kafka) {
+        Map<String, Object> s = new HashMap<>();
+        s.put(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        s.put(SegstreamConfig.APPLICATION_ID_CONFIG, "segstream-demo");
+        s.put(
+                SegstreamConfig.STATE_DIR_CONFIG,
+                kafka.dataDir().resolve("streams-state").toString());
+        s.put(SegstreamConfig.REPLICATION_FACTOR_CONFIG, "1");
+        s.put(SegstreamConfig.REST_PORT_CONFIG, "0");
+        s.put(
+                SegstreamConfig.SEED_USERS_CONFIG,
+                Long.toString(Math.max(50, Math.min(500, input.customers() / 4))));
+        s.put(SegstreamConfig.FLUSH_RECORDS_CONFIG, "200");
+        // a replay squeezes months into seconds: keep the loop from tasks to the coordinator and
+        // back short, so the model learns while the events go by
+        s.put("kafka.commit.interval.ms", "100");
+        s.put("kafka.num.stream.threads", "2");
+        s.put("kafka.main.consumer.max.partition.fetch.bytes", "32768");
+        s.put(SegstreamConfig.REFIT_EVERY_CONFIG, "10");
+        s.put(SegstreamConfig.REFIT_SAMPLE_RATE_CONFIG, "1");
+        if (!input.planted().isEmpty()) {
+            // the personas differ most in what they buy
+            s.put(SegstreamConfig.TEXT_WEIGHT_CONFIG, "1.0");
+            // one segment per planted persona, so the recovery can be measured
+            s.put(
+                    SegstreamConfig.SEGMENTS_K_CONFIG,
+                    Long.toString(input.planted().values().stream().distinct().count()));
+        }
+        s.putAll(overrides);
+        return new SegstreamConfig(s);
+    }
+
+    /** Produces the events; returns the product titles and queries of each user. */
+    private Map<String, List<String>> produce(
+            EmbeddedKafkaCluster kafka,
+            SegstreamConfig config,
+            List<ShopEvent> events,
+            ProgressLine bar)
+            throws InterruptedException {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        // strict order per partition: a user's events must arrive in the order they happened
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        AvroCodec<OrderEvent> orders = AvroCodec.of(OrderEvent.class);
+        AvroCodec<ClickEvent> clicks = AvroCodec.of(ClickEvent.class);
+        Map<String, List<String>> titles = new HashMap<>();
+        long firstEvent = events.isEmpty() ? 0 : events.get(0).time();
+        long lastPrint = 0;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+            for (int i = 0; i < events.size(); i++) {
+                ShopEvent e = events.get(i);
+                if (speed > 0) {
+                    long wait = (long) ((e.time() - firstEvent) / speed) - bar.elapsedMillis();
+                    if (wait > 0) {
+                        Thread.sleep(wait);
+                    }
+                }
+                List<String> userTitles =
+                        titles.computeIfAbsent(e.userId(), u -> new ArrayList<>());
+                ProducerRecord<String, byte[]> record;
+                if (e.event() instanceof OrderEvent o) {
+                    record =
+                            new ProducerRecord<>(
+                                    config.topics().orders(),
+                                    null,
+                                    e.time(),
+                                    e.userId(),
+                                    orders.encode(o));
+                    o.getLines().stream()
+                            .map(OrderLine::getTitle)
+                            .filter(t -> t != null)
+                            .forEach(userTitles::add);
+                } else {
+                    ClickEvent c = (ClickEvent) e.event();
+                    record =
+                            new ProducerRecord<>(
+                                    config.topics().clicks(),
+                                    null,
+                                    e.time(),
+                                    e.userId(),
+                                    clicks.encode(c));
+                    if (c.getTitle() != null) {
+                        userTitles.add(c.getTitle());
+                    }
+                }
+                producer.send(record);
+                if (System.nanoTime() - lastPrint > 250_000_000L) {
+                    bar.print(i + 1);
+                    lastPrint = System.nanoTime();
+                }
+            }
+        }
+        return titles;
+    }
+
+    private static Map<String, UserProfile> profiles(SegstreamApp app) {
+        var store =
+                app.streams()
+                        .store(
+                                StoreQueryParameters.fromNameAndType(
+                                        SegstreamTopology.PROFILES_STORE,
+                                        QueryableStoreTypes.<String, UserProfile>keyValueStore()));
+        Map<String, UserProfile> profiles = new TreeMap<>();
+        try (var all = store.all()) {
+            all.forEachRemaining(kv -> profiles.put(kv.key, kv.value));
+        }
+        return profiles;
+    }
+
+    /** Every committed record of {@code topic}, decoded, in offset order per partition. */
+    private static <T extends SpecificRecord> List<T> readAll(
+            EmbeddedKafkaCluster kafka, String topic, Function<byte[], T> decode) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "segstream-demo-report-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        List<T> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
+            consumer.subscribe(List.of(topic));
+            int emptyPolls = 0;
+            while (emptyPolls < 4) {
+                var batch = consumer.poll(Duration.ofMillis(250));
+                emptyPolls = batch.isEmpty() ? emptyPolls + 1 : 0;
+                batch.forEach(
+                        rec -> {
+                            if (rec.value() != null) {
+                                records.add(decode.apply(rec.value()));
+                            }
+                        });
+            }
+        }
+        return records;
+    }
+
+    /** ARI of the final segments against the planted personas; null for real data. */
+    private Double personaAri(Map<String, UserProfile> profiles) {
+        if (input.planted().isEmpty()) {
+            return null;
+        }
+        Map<String, Integer> personaIds = new LinkedHashMap<>();
+        List<String> users = new ArrayList<>(input.planted().keySet());
+        int[] planted = new int[users.size()];
+        int[] found = new int[users.size()];
+        for (int i = 0; i < users.size(); i++) {
+            planted[i] =
+                    personaIds.computeIfAbsent(
+                            input.planted().get(users.get(i)), x -> personaIds.size());
+            UserProfile p = profiles.get(users.get(i));
+            // a user the app never scored counts as a segment of its own: a miss, not a skip
+            found[i] = p == null ? -1 : p.segment();
+        }
+        return AdjustedRandIndex.compute(planted, found);
+    }
+}

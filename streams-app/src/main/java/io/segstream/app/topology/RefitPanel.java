@@ -1,0 +1,163 @@
+package io.segstream.app.topology;
+
+import io.segstream.core.clustering.Cluster;
+import io.segstream.core.clustering.KMeansFit;
+import io.segstream.core.clustering.KMeansPlusPlus;
+import io.segstream.core.clustering.SegmentAlignment;
+import io.segstream.core.features.FeatureSpec;
+import io.segstream.core.features.FeatureVectorizer;
+import io.segstream.core.model.SegmentModels;
+import io.segstream.core.profile.ProfileSettings;
+import io.segstream.schemas.CentroidDelta;
+import io.segstream.schemas.SegmentModel;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's panel of users for online re-fits: the latest raw features of a fixed,
+ * hash-chosen share of users, as the tasks send them, kept in the coordinator's state store. A
+ * re-fit fits the feature scaling and k-means++ with restarts on the panel and keeps segment ids by
+ * matching the new centres to the current ones (Hungarian). Deleted users leave the panel.
+ */
+final class RefitPanel {
+
+    static final String PREFIX = "panel/";
+    static final String SIZE_KEY = "panel-size";
+    static final String SINCE_REFIT_KEY = "deltas-since-refit";
+    static final int RESTARTS = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RefitPanel.class);
+
+    private final KeyValueStore<String, byte[]> state;
+    private final int capacity;
+    private final long seed;
+    private final ProfileSettings settings;
+
+    RefitPanel(
+            KeyValueStore<String, byte[]> state,
+            int capacity,
+            long seed,
+            ProfileSettings settings) {
+        this.state = state;
+        this.capacity = capacity;
+        this.seed = seed;
+        this.settings = settings;
+    }
+
+    /** Takes the delta's samples (newest state of each user) and forgets its deleted users. */
+    void update(CentroidDelta delta) {
+        int size = size();
+        for (String user : delta.getForgetUsers()) {
+            if (state.delete(PREFIX + user) != null) {
+                size--;
+            }
+        }
+        List<String> users = delta.getSampleUsers();
+        List<List<Double>> samples = delta.getSeedSamples();
+        for (int i = 0; i < Math.min(users.size(), samples.size()); i++) {
+            String key = PREFIX + users.get(i);
+            boolean known = state.get(key) != null;
+            if (!known && size >= capacity) {
+                continue;
+            }
+            ByteBuffer b = ByteBuffer.allocate(samples.get(i).size() * 4);
+            samples.get(i).forEach(v -> b.putFloat(v.floatValue()));
+            state.put(key, b.array());
+            if (!known) {
+                size++;
+            }
+        }
+        state.put(SIZE_KEY, ByteBuffer.allocate(4).putInt(size).array());
+    }
+
+    /** Counts a delta; true (and starts counting again) every {@code every} deltas, 0 = never. */
+    boolean refitDue(int every) {
+        if (every <= 0) {
+            return false;
+        }
+        byte[] bytes = state.get(SINCE_REFIT_KEY);
+        int since = (bytes == null ? 0 : ByteBuffer.wrap(bytes).getInt()) + 1;
+        boolean due = since >= every;
+        state.put(SINCE_REFIT_KEY, ByteBuffer.allocate(4).putInt(due ? 0 : since).array());
+        return due;
+    }
+
+    int size() {
+        byte[] bytes = state.get(SIZE_KEY);
+        return bytes == null ? 0 : ByteBuffer.wrap(bytes).getInt();
+    }
+
+    /**
+     * The re-fit of {@code base} on the panel as the next version, or null while the panel is too
+     * small for it.
+     */
+    SegmentModel refit(SegmentModel base, Instant at) {
+        FeatureSpec oldSpec = SegmentModels.featureSpec(base);
+        int k = base.getK();
+        List<double[]> raw = new ArrayList<>();
+        try (var all = state.prefixScan(PREFIX, new StringSerializer())) {
+            all.forEachRemaining(
+                    kv -> {
+                        ByteBuffer b = ByteBuffer.wrap(kv.value);
+                        double[] v = new double[b.remaining() / 4];
+                        for (int j = 0; j < v.length; j++) {
+                            v[j] = b.getFloat();
+                        }
+                        if (v.length == oldSpec.dimension()) {
+                            raw.add(v);
+                        }
+                    });
+        }
+        if (raw.size() < Math.max(50, 10 * k)) {
+            return null;
+        }
+        FeatureSpec spec = FeatureSpec.fit(raw, oldSpec.textWeight(), oldSpec.textDimension());
+        FeatureVectorizer vectorizer = new FeatureVectorizer(spec, settings);
+        List<double[]> points = raw.stream().map(vectorizer::scale).toList();
+        KMeansFit fit = KMeansPlusPlus.fit(points, k, RESTARTS, seed + base.getVersion());
+        List<Cluster> previous = new ArrayList<>();
+        base.getCentroids()
+                .forEach(
+                        c -> {
+                            Cluster old = SegmentModels.cluster(c);
+                            previous.add(
+                                    new Cluster(
+                                            old.segmentId(),
+                                            oldSpec.mapTo(spec, old.center()),
+                                            old.weight()));
+                        });
+        int[] ids = SegmentAlignment.align(previous, fit.centers());
+        double[] weights = new double[k];
+        for (int label : fit.labels()) {
+            weights[label]++;
+        }
+        List<Cluster> clusters = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            clusters.add(new Cluster(ids[i], fit.centers().get(i), Math.max(1, weights[i])));
+        }
+        clusters.sort(Comparator.comparingInt(Cluster::segmentId));
+        SegmentModel model =
+                SegmentModels.refit(
+                        base,
+                        spec,
+                        clusters,
+                        at,
+                        Map.of("inertia", fit.inertia(), "panelUsers", (double) raw.size()),
+                        seed + base.getVersion());
+        LOG.info(
+                "Re-fitted the model on {} panel users as v{} (major {}), inertia {}",
+                raw.size(),
+                model.getVersion(),
+                model.getMajorVersion(),
+                fit.inertia());
+        return model;
+    }
+}
