@@ -60,16 +60,20 @@ public record FeatureSpec(
 
     /**
      * The same point, given in this spec's space, in {@code target}'s: the behavioural block is
-     * mapped through raw values, the text block is kept (both specs weigh it alike).
+     * mapped through raw values, the text block is rescaled by the ratio of the text weights.
      */
     public double[] mapTo(FeatureSpec target, double[] vector) {
-        if (target.textWeight != textWeight || !target.names.equals(names)) {
+        if (!target.names.equals(names) || target.textDimension != textDimension) {
             throw new IllegalArgumentException(
-                    "Specs with other features or text weight do not map");
+                    "Specs with other features or text dimensions do not map onto each other");
         }
         double[] out = vector.clone();
         for (int j = 0; j < means.length; j++) {
             out[j] = (vector[j] * scales[j] + means[j] - target.means[j]) / target.scales[j];
+        }
+        double ratio = textWeight == 0 ? 0 : target.textWeight / textWeight;
+        for (int j = means.length; j < out.length; j++) {
+            out[j] = vector[j] * ratio;
         }
         return out;
     }

@@ -139,6 +139,50 @@ public final class SegmentModels {
                 .build();
     }
 
+    /** A model fitted by the trainer: a new major version, named and explained segments. */
+    public static SegmentModel trained(
+            long version,
+            int majorVersion,
+            Long parentVersion,
+            FeatureSpec spec,
+            List<Cluster> clusters,
+            java.util.function.IntFunction<String> names,
+            java.util.function.IntFunction<String> explanations,
+            EncoderInfo encoder,
+            Instant createdAt,
+            Instant dataFrom,
+            Instant dataTo,
+            long seed,
+            Map<String, Double> metrics,
+            Map<String, String> notes) {
+        List<Centroid> centroids = new ArrayList<>();
+        for (Centroid c : centroids(clusters, null)) {
+            c.setName(names.apply(c.getSegmentId()));
+            c.setExplanation(explanations.apply(c.getSegmentId()));
+            centroids.add(c);
+        }
+        return SegmentModel.newBuilder()
+                .setVersion(version)
+                .setMajorVersion(majorVersion)
+                .setParentVersion(parentVersion)
+                .setCreatedAt(createdAt)
+                .setOrigin(ModelOrigin.TRAINER)
+                .setK(clusters.size())
+                .setFeatureSpec(toAvro(spec))
+                .setProjection(null)
+                .setCentroids(centroids)
+                .setTextEncoder(encoder)
+                .setProvenance(
+                        Provenance.newBuilder()
+                                .setDataFrom(dataFrom)
+                                .setDataTo(dataTo)
+                                .setSeed(seed)
+                                .setMetrics(new HashMap<>(metrics))
+                                .setNotes(new HashMap<>(notes))
+                                .build())
+                .build();
+    }
+
     private static List<Centroid> centroids(List<Cluster> clusters, SegmentModel base) {
         Map<Integer, Centroid> previous = new HashMap<>();
         if (base != null) {

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
             EncodeCommand.class,
             RunCommand.class,
             DemoCommand.class,
+            TrainCommand.class,
+            ModelCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SegstreamCli implements Runnable {

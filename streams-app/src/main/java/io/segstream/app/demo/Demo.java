@@ -6,6 +6,7 @@ import io.segstream.app.report.HtmlReport;
 import io.segstream.app.report.ReportBuilder;
 import io.segstream.app.runtime.ConsumerProgress;
 import io.segstream.app.runtime.SegstreamApp;
+import io.segstream.app.runtime.TopicReader;
 import io.segstream.app.topology.SegstreamTopology;
 import io.segstream.core.clustering.AdjustedRandIndex;
 import io.segstream.core.dataset.ShopEvent;
@@ -27,18 +28,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -123,16 +117,18 @@ public final class Demo {
                     seconds,
                     rate);
             Map<String, UserProfile> profiles = profiles(app);
+            AvroCodec<SegmentChange> changeCodec = AvroCodec.of(SegmentChange.class);
+            AvroCodec<SegmentModel> modelCodec = AvroCodec.of(SegmentModel.class);
             List<SegmentChange> changes =
-                    readAll(
-                            kafka,
-                            config.topics().segmentChanges(),
-                            AvroCodec.of(SegmentChange.class)::decode);
+                    TopicReader.readAll(
+                            kafka.bootstrapServers(),
+                            List.of(config.topics().segmentChanges()),
+                            r -> changeCodec.decode(r.value()));
             List<SegmentModel> models =
-                    readAll(
-                            kafka,
-                            config.topics().segmentModel(),
-                            AvroCodec.of(SegmentModel.class)::decode);
+                    TopicReader.readAll(
+                            kafka.bootstrapServers(),
+                            List.of(config.topics().segmentModel()),
+                            r -> modelCodec.decode(r.value()));
             long asOf = events.isEmpty() ? 0 : events.get(events.size() - 1).time();
             SegmentSummaries summaries = new SegmentSummaries(config.profileSettings(), asOf);
             profiles.forEach(
@@ -311,34 +307,6 @@ public final class Demo {
             all.forEachRemaining(kv -> profiles.put(kv.key, kv.value));
         }
         return profiles;
-    }
-
-    /** Every committed record of {@code topic}, decoded, in offset order per partition. */
-    private static <T extends SpecificRecord> List<T> readAll(
-            EmbeddedKafkaCluster kafka, String topic, Function<byte[], T> decode) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "segstream-demo-report-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        List<T> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
-            consumer.subscribe(List.of(topic));
-            int emptyPolls = 0;
-            while (emptyPolls < 4) {
-                var batch = consumer.poll(Duration.ofMillis(250));
-                emptyPolls = batch.isEmpty() ? emptyPolls + 1 : 0;
-                batch.forEach(
-                        rec -> {
-                            if (rec.value() != null) {
-                                records.add(decode.apply(rec.value()));
-                            }
-                        });
-            }
-        }
-        return records;
     }
 
     /** ARI of the final segments against the planted personas; null for real data. */

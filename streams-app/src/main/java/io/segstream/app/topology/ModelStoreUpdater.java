@@ -13,7 +13,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * compacted topic and this store hold only the latest of them. A rollback is republished under a
  * new, higher version, so "highest" is always "current".
  */
-final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
+public final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
 
     private static final org.slf4j.Logger LOG =
             org.slf4j.LoggerFactory.getLogger(ModelStoreUpdater.class);
@@ -48,7 +48,7 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
 
     static final String ONLINE_KEY = "online";
 
-    static String versionKey(long version) {
+    public static String versionKey(long version) {
         return "v" + version;
     }
 }

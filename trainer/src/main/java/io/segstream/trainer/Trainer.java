@@ -1,0 +1,189 @@
+package io.segstream.trainer;
+
+import io.segstream.core.clustering.Cluster;
+import io.segstream.core.clustering.KMeansFit;
+import io.segstream.core.clustering.KMeansPlusPlus;
+import io.segstream.core.clustering.NearestCentroid;
+import io.segstream.core.clustering.SegmentAlignment;
+import io.segstream.core.encoder.TextEncoder;
+import io.segstream.core.features.FeatureSpec;
+import io.segstream.core.features.FeatureVectorizer;
+import io.segstream.core.model.ScoringModel;
+import io.segstream.core.model.SegmentModels;
+import io.segstream.core.profile.ProfileSettings;
+import io.segstream.schemas.EncoderInfo;
+import io.segstream.schemas.SegmentModel;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The offline re-fit: features from the same core code as the app, k-means++ with restarts run to
+ * convergence, k picked when asked, ids kept from the previous model, explanations, the churn head
+ * against an RFM baseline, and a new major model version with its provenance.
+ */
+public final class Trainer {
+
+    /** The model, its report, and the matrix it was fitted on (for export). */
+    public record Result(
+            SegmentModel model,
+            TrainingReport report,
+            FeatureSpec spec,
+            List<double[]> points,
+            int[] segments) {}
+
+    private final TextEncoder encoder;
+    private final EncoderInfo encoderInfo;
+    private final ProfileSettings profileSettings;
+    private final Consumer<String> progress;
+
+    public Trainer(
+            TextEncoder encoder,
+            EncoderInfo encoderInfo,
+            ProfileSettings profileSettings,
+            Consumer<String> progress) {
+        this.encoder = encoder;
+        this.encoderInfo = encoderInfo;
+        this.profileSettings = profileSettings;
+        this.progress = progress;
+    }
+
+    public Result train(TrainingSet set, TrainerSettings s) {
+        int dimension = encoder.dimension();
+        FeatureSpec spec = FeatureSpec.fit(set.raw(), s.textWeight(), dimension);
+        FeatureVectorizer vectorizer = new FeatureVectorizer(spec, profileSettings);
+        List<double[]> points = set.raw().stream().map(vectorizer::scale).toList();
+        KSelection.Choice choice = null;
+        int k = s.k();
+        if (k == 0) {
+            progress.accept("choosing k in " + s.minK() + ".." + s.maxK());
+            choice =
+                    KSelection.choose(
+                            points, s.minK(), s.maxK(), s.restarts(), s.bootstraps(), s.seed());
+            k = choice.k();
+        }
+        progress.accept("k-means++ with " + s.restarts() + " restarts, k=" + k);
+        KMeansFit fit = KMeansPlusPlus.fit(points, k, s.restarts(), s.seed());
+        int[] ids = ids(s.previous(), spec, fit);
+        int[] segments = Arrays.stream(fit.labels()).map(l -> ids[l]).toArray();
+        ClusterQuality quality = ClusterQuality.of(points, fit.labels(), fit.centers());
+        progress.accept("bootstrap stability");
+        double stability =
+                KSelection.stability(points, fit, k, s.restarts(), s.bootstraps(), s.seed());
+        Lineage lineage = s.previous() == null ? null : lineage(set, s.previous(), segments);
+        progress.accept("explaining the segments");
+        List<SegmentExplanation> explanations =
+                SegmentExplanation.of(set, points, segments, fit, ids, spec, encoder);
+        ChurnEvaluation churn = null;
+        if (set.churned() != null) {
+            progress.accept("churn head on frozen embeddings vs RFM baseline");
+            churn = ChurnEvaluation.run(set, s.seed());
+        }
+        SegmentModel model =
+                model(set, s, spec, fit, ids, explanations, quality, stability, choice, churn);
+        TrainingReport report =
+                TrainingReport.of(
+                        set, model, choice, quality, stability, lineage, explanations, churn);
+        return new Result(model, report, spec, points, segments);
+    }
+
+    /** The id of each fitted centre: kept from the previous model, or 0..k-1. */
+    private static int[] ids(SegmentModel previous, FeatureSpec spec, KMeansFit fit) {
+        List<Cluster> old = new ArrayList<>();
+        if (previous != null) {
+            FeatureSpec previousSpec = SegmentModels.featureSpec(previous);
+            previous.getCentroids()
+                    .forEach(
+                            c -> {
+                                Cluster cluster = SegmentModels.cluster(c);
+                                old.add(
+                                        new Cluster(
+                                                cluster.segmentId(),
+                                                previousSpec.mapTo(spec, cluster.center()),
+                                                cluster.weight()));
+                            });
+        }
+        return SegmentAlignment.align(old, fit.centers());
+    }
+
+    /** Where the previous model puts the training users, against where this one does. */
+    private Lineage lineage(TrainingSet set, SegmentModel previous, int[] segments) {
+        ScoringModel scoring =
+                ScoringModel.of(
+                        previous,
+                        profileSettings,
+                        previous.getTextEncoder().getModelId(),
+                        previous.getTextEncoder().getDimension());
+        NearestCentroid nearest = new NearestCentroid(0);
+        long asOf = set.asOf().toEpochMilli();
+        int[] old = new int[set.size()];
+        for (int i = 0; i < old.length; i++) {
+            double[] x = scoring.vectorizer().vectorize(set.profiles().get(i), asOf);
+            old[i] = nearest.assign(x, scoring.clusters(), null).segmentId();
+        }
+        return Lineage.of(old, segments);
+    }
+
+    private SegmentModel model(
+            TrainingSet set,
+            TrainerSettings s,
+            FeatureSpec spec,
+            KMeansFit fit,
+            int[] ids,
+            List<SegmentExplanation> explanations,
+            ClusterQuality quality,
+            double stability,
+            KSelection.Choice choice,
+            ChurnEvaluation churn) {
+        Map<Integer, SegmentExplanation> byId = new HashMap<>();
+        explanations.forEach(e -> byId.put(e.segmentId(), e));
+        List<Cluster> clusters = new ArrayList<>();
+        long[] sizes = new long[fit.k()];
+        Arrays.stream(fit.labels()).forEach(l -> sizes[l]++);
+        for (int c = 0; c < fit.k(); c++) {
+            clusters.add(new Cluster(ids[c], fit.centers().get(c), Math.max(1, sizes[c])));
+        }
+        clusters.sort(java.util.Comparator.comparingInt(Cluster::segmentId));
+        Map<String, Double> metrics = new HashMap<>();
+        metrics.put("inertia", quality.inertia());
+        metrics.put("silhouette", quality.silhouette());
+        metrics.put("daviesBouldin", quality.daviesBouldin());
+        metrics.put("calinskiHarabasz", quality.calinskiHarabasz());
+        metrics.put("bootstrapStability", stability);
+        metrics.put("users", (double) set.size());
+        if (churn != null) {
+            metrics.put("churnAuc", churn.head().auc());
+            metrics.put("churnBaselineAuc", churn.baseline().auc());
+        }
+        Map<String, String> notes = new HashMap<>();
+        notes.put(
+                "method",
+                "trainer: k-means++ with " + s.restarts() + " restarts, Lloyd to convergence");
+        if (choice != null) {
+            notes.put("k", choice.reason());
+        }
+        if (s.previous() != null) {
+            notes.put("idsFrom", "v" + s.previous().getVersion());
+        }
+        SegmentModel previous = s.previous();
+        return SegmentModels.trained(
+                previous == null ? 1 : previous.getVersion() + 1,
+                previous == null ? 1 : previous.getMajorVersion() + 1,
+                previous == null ? null : previous.getVersion(),
+                spec,
+                clusters,
+                id -> byId.get(id).name(),
+                id -> byId.get(id).summary(),
+                encoderInfo,
+                Instant.now(),
+                set.dataFrom(),
+                set.asOf(),
+                s.seed(),
+                metrics,
+                notes);
+    }
+}
