@@ -1,21 +1,13 @@
 package io.segstream.app.topology;
 
-import io.segstream.core.clustering.Cluster;
-import io.segstream.core.clustering.KMeansFit;
-import io.segstream.core.clustering.KMeansPlusPlus;
-import io.segstream.core.clustering.SegmentAlignment;
-import io.segstream.core.features.FeatureSpec;
-import io.segstream.core.features.FeatureVectorizer;
-import io.segstream.core.model.SegmentModels;
+import io.segstream.core.model.PanelRefit;
 import io.segstream.core.profile.ProfileSettings;
 import io.segstream.schemas.CentroidDelta;
 import io.segstream.schemas.SegmentModel;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -32,7 +24,6 @@ final class RefitPanel {
     static final String PREFIX = "panel/";
     static final String SIZE_KEY = "panel-size";
     static final String SINCE_REFIT_KEY = "deltas-since-refit";
-    static final int RESTARTS = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(RefitPanel.class);
 
@@ -100,8 +91,6 @@ final class RefitPanel {
      * small for it.
      */
     SegmentModel refit(SegmentModel base, Instant at) {
-        FeatureSpec oldSpec = SegmentModels.featureSpec(base);
-        int k = base.getK();
         List<double[]> raw = new ArrayList<>();
         try (var all = state.prefixScan(PREFIX, new StringSerializer())) {
             all.forEachRemaining(
@@ -111,53 +100,18 @@ final class RefitPanel {
                         for (int j = 0; j < v.length; j++) {
                             v[j] = b.getFloat();
                         }
-                        if (v.length == oldSpec.dimension()) {
-                            raw.add(v);
-                        }
+                        raw.add(v);
                     });
         }
-        if (raw.size() < Math.max(50, 10 * k)) {
-            return null;
+        SegmentModel model = PanelRefit.refit(base, raw, settings, seed + base.getVersion(), at);
+        if (model != null) {
+            LOG.info(
+                    "Re-fitted the model on {} panel users as v{} (major {}), inertia {}",
+                    raw.size(),
+                    model.getVersion(),
+                    model.getMajorVersion(),
+                    model.getProvenance().getMetrics().get("inertia"));
         }
-        FeatureSpec spec = FeatureSpec.fit(raw, oldSpec.textWeight(), oldSpec.textDimension());
-        FeatureVectorizer vectorizer = new FeatureVectorizer(spec, settings);
-        List<double[]> points = raw.stream().map(vectorizer::scale).toList();
-        KMeansFit fit = KMeansPlusPlus.fit(points, k, RESTARTS, seed + base.getVersion());
-        List<Cluster> previous = new ArrayList<>();
-        base.getCentroids()
-                .forEach(
-                        c -> {
-                            Cluster old = SegmentModels.cluster(c);
-                            previous.add(
-                                    new Cluster(
-                                            old.segmentId(),
-                                            oldSpec.mapTo(spec, old.center()),
-                                            old.weight()));
-                        });
-        int[] ids = SegmentAlignment.align(previous, fit.centers());
-        double[] weights = new double[k];
-        for (int label : fit.labels()) {
-            weights[label]++;
-        }
-        List<Cluster> clusters = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            clusters.add(new Cluster(ids[i], fit.centers().get(i), Math.max(1, weights[i])));
-        }
-        clusters.sort(Comparator.comparingInt(Cluster::segmentId));
-        SegmentModel model =
-                SegmentModels.refit(
-                        base,
-                        spec,
-                        clusters,
-                        at,
-                        Map.of("inertia", fit.inertia(), "panelUsers", (double) raw.size()),
-                        seed + base.getVersion());
-        LOG.info(
-                "Re-fitted the model on {} panel users as v{} (major {}), inertia {}",
-                raw.size(),
-                model.getVersion(),
-                model.getMajorVersion(),
-                fit.inertia());
         return model;
     }
 }

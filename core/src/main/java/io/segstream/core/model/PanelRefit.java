@@ -1,0 +1,80 @@
+package io.segstream.core.model;
+
+import io.segstream.core.clustering.Cluster;
+import io.segstream.core.clustering.KMeansFit;
+import io.segstream.core.clustering.KMeansPlusPlus;
+import io.segstream.core.clustering.SegmentAlignment;
+import io.segstream.core.features.FeatureSpec;
+import io.segstream.core.features.FeatureVectorizer;
+import io.segstream.core.profile.ProfileSettings;
+import io.segstream.schemas.SegmentModel;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The online model's periodic re-fit on a panel of users' raw features: the scaling refitted,
+ * k-means++ with restarts, and each new centre given the id of the old centre it matches best
+ * (Hungarian method, old centres mapped through raw values into the new scaling). A new major
+ * version of the base model.
+ */
+public final class PanelRefit {
+
+    public static final int RESTARTS = 3;
+
+    private PanelRefit() {}
+
+    /** The smallest panel a re-fit of {@code k} segments runs on. */
+    public static int minimumPanel(int k) {
+        return Math.max(50, 10 * k);
+    }
+
+    /** The re-fit of {@code base} on {@code raw}, or null when the panel is too small. */
+    public static SegmentModel refit(
+            SegmentModel base,
+            List<double[]> raw,
+            ProfileSettings settings,
+            long seed,
+            Instant at) {
+        FeatureSpec oldSpec = SegmentModels.featureSpec(base);
+        int k = base.getK();
+        List<double[]> usable = raw.stream().filter(v -> v.length == oldSpec.dimension()).toList();
+        if (usable.size() < minimumPanel(k)) {
+            return null;
+        }
+        FeatureSpec spec = FeatureSpec.fit(usable, oldSpec.textWeight(), oldSpec.textDimension());
+        FeatureVectorizer vectorizer = new FeatureVectorizer(spec, settings);
+        List<double[]> points = usable.stream().map(vectorizer::scale).toList();
+        KMeansFit fit = KMeansPlusPlus.fit(points, k, RESTARTS, seed);
+        List<Cluster> previous = new ArrayList<>();
+        base.getCentroids()
+                .forEach(
+                        c -> {
+                            Cluster old = SegmentModels.cluster(c);
+                            previous.add(
+                                    new Cluster(
+                                            old.segmentId(),
+                                            oldSpec.mapTo(spec, old.center()),
+                                            old.weight()));
+                        });
+        int[] ids = SegmentAlignment.align(previous, fit.centers());
+        double[] weights = new double[k];
+        for (int label : fit.labels()) {
+            weights[label]++;
+        }
+        List<Cluster> clusters = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            clusters.add(new Cluster(ids[i], fit.centers().get(i), Math.max(1, weights[i])));
+        }
+        clusters.sort(Comparator.comparingInt(Cluster::segmentId));
+        return SegmentModels.refit(
+                base,
+                spec,
+                clusters,
+                at,
+                Map.of("inertia", fit.inertia(), "panelUsers", (double) usable.size()),
+                seed);
+    }
+}

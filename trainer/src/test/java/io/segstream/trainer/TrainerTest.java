@@ -1,0 +1,131 @@
+package io.segstream.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segstream.core.encoder.CachingTextEncoder;
+import io.segstream.schemas.ModelOrigin;
+import io.segstream.schemas.SegmentModel;
+import java.util.Arrays;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The trainer on the real dev slice, cut at 2011-09-01 with a 90-day churn horizon. */
+class TrainerTest {
+
+    private static CachingTextEncoder encoder;
+    private static TrainingSet set;
+    private static Trainer.Result first;
+
+    @BeforeAll
+    static void train() {
+        encoder = DevData.encoder();
+        set = DevData.set(encoder, DevData.events());
+        first = DevData.trainer(encoder).train(set, TrainerSettings.defaults());
+    }
+
+    @AfterAll
+    static void close() {
+        encoder.close();
+    }
+
+    @Test
+    void shouldNeverLookPastTheCut() {
+        assertThat(set.profiles())
+                .allSatisfy(
+                        p ->
+                                assertThat(p.lastEventTime())
+                                        .isLessThanOrEqualTo(DevData.AS_OF.toEpochMilli()));
+        long after =
+                DevData.events().stream()
+                        .filter(e -> e.time() > DevData.AS_OF.toEpochMilli())
+                        .count();
+        assertThat(after).as("the data goes on after the cut").isPositive();
+    }
+
+    @Test
+    void shouldWriteAModelWithProvenanceAndExplainedSegments() {
+        SegmentModel model = first.model();
+        assertThat(model.getOrigin()).isEqualTo(ModelOrigin.TRAINER);
+        assertThat(model.getK()).isEqualTo(6);
+        assertThat(model.getProvenance().getDataTo()).isEqualTo(DevData.AS_OF);
+        assertThat(model.getProvenance().getSeed()).isEqualTo(42L);
+        assertThat(model.getProvenance().getMetrics())
+                .containsKeys(
+                        "silhouette",
+                        "daviesBouldin",
+                        "calinskiHarabasz",
+                        "inertia",
+                        "bootstrapStability",
+                        "churnAuc");
+        assertThat(model.getTextEncoder().getSha256()).hasSize(64);
+        assertThat(model.getCentroids())
+                .allSatisfy(
+                        c -> {
+                            assertThat(c.getName()).isNotBlank();
+                            assertThat(c.getExplanation()).contains("nearest titles");
+                        });
+        TrainingReport report = first.report();
+        assertThat(report.segments().stream().mapToLong(SegmentExplanation::size).sum())
+                .isEqualTo(set.size());
+        assertThat(report.quality().silhouette()).isBetween(0.0, 1.0);
+        assertThat(report.bootstrapStability()).isBetween(0.5, 1.0);
+        assertThat(report.text()).contains("Davies-Bouldin").contains("RFM baseline");
+        assertThat(report.toJson()).contains("\"calinskiHarabasz\"").contains("\"auc\"");
+    }
+
+    @Test
+    void shouldCompareTheChurnHeadWithTheRfmBaselineOnHeldOutCustomers() {
+        ChurnEvaluation churn = first.report().churn();
+        System.out.printf(
+                Locale.ROOT,
+                "churn AUC: head %.3f (%s) vs RFM baseline %.3f (%s); %d test customers%n",
+                churn.head().auc(),
+                churn.headRegularisation(),
+                churn.baseline().auc(),
+                churn.baselineRegularisation(),
+                churn.testCustomers());
+        assertThat(churn.testCustomers() + churn.trainCustomers()).isEqualTo(set.size());
+        assertThat(churn.churnRate()).isBetween(0.2, 0.8);
+        assertThat(churn.baseline().auc()).isGreaterThan(0.7);
+        assertThat(churn.head().auc()).isGreaterThan(churn.baseline().auc());
+    }
+
+    @Test
+    void shouldKeepSegmentIdsWhenRefittingWithAnotherSeed() {
+        TrainerSettings again = TrainerSettings.defaults().withSeed(7).withPrevious(first.model());
+
+        Trainer.Result second = DevData.trainer(encoder).train(set, again);
+
+        long same = 0;
+        for (int i = 0; i < set.size(); i++) {
+            same += first.segments()[i] == second.segments()[i] ? 1 : 0;
+        }
+        double share = (double) same / set.size();
+        System.out.printf(
+                Locale.ROOT,
+                "re-fit with seed 7: %.1f%% of users keep their segment id%n",
+                100 * share);
+        assertThat(share).isGreaterThanOrEqualTo(0.9);
+        assertThat(second.report().lineage().sameId()).isGreaterThanOrEqualTo(0.9);
+        assertThat(second.model().getMajorVersion()).isEqualTo(first.model().getMajorVersion() + 1);
+        assertThat(second.model().getParentVersion()).isEqualTo(first.model().getVersion());
+        assertThat(Arrays.stream(second.segments()).distinct().sorted().toArray())
+                .containsExactly(0, 1, 2, 3, 4, 5);
+    }
+
+    @Test
+    void shouldPickKAndExplainThePick() {
+        var choice = KSelection.choose(first.points(), 2, 5, 2, 3, 42);
+
+        assertThat(choice.candidates())
+                .extracting(KSelection.Candidate::k)
+                .containsExactly(2, 3, 4, 5);
+        assertThat(choice.k()).isBetween(2, 5);
+        assertThat(choice.reason())
+                .contains("k=" + choice.k())
+                .contains("silhouette")
+                .contains("stability");
+    }
+}
