@@ -3,6 +3,7 @@ package io.segstream.trainer;
 import io.segstream.core.dataset.ShopEvent;
 import io.segstream.core.features.FeatureVectorizer;
 import io.segstream.core.profile.ProfileBuilder;
+import io.segstream.core.profile.ProfileCodec;
 import io.segstream.core.profile.UserProfile;
 import io.segstream.schemas.ClickEvent;
 import io.segstream.schemas.OrderEvent;
@@ -71,7 +72,10 @@ public record TrainingSet(
                 continue;
             }
             first = Math.min(first, e.time());
-            builder.apply(profiles.computeIfAbsent(e.userId(), u -> new UserProfile()), e.event());
+            UserProfile profile = profiles.getOrDefault(e.userId(), new UserProfile());
+            builder.apply(profile, e.event());
+            // kept as the app's store keeps it, so that both continue from the same profile
+            profiles.put(e.userId(), ProfileCodec.decode(ProfileCodec.encode(profile)));
             List<String> t = titles.computeIfAbsent(e.userId(), u -> new ArrayList<>());
             if (e.event() instanceof OrderEvent o) {
                 o.getLines().stream()

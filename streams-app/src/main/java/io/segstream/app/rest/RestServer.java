@@ -6,6 +6,10 @@ import io.javalin.http.HttpStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segstream.app.config.SegstreamConfig;
 import io.segstream.app.topology.SegstreamTopology;
+import io.segstream.core.clustering.NearestCentroid;
+import io.segstream.core.model.ModelCompatibilityException;
+import io.segstream.core.model.ScoringModel;
+import io.segstream.core.model.UserExplanation;
 import io.segstream.core.profile.UserProfile;
 import io.segstream.schemas.AvroCodec;
 import io.segstream.schemas.Centroid;
@@ -39,6 +43,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class RestServer implements AutoCloseable {
 
+    /** Reasons an explanation lists, strongest first. */
+    private static final int EXPLANATION_REASONS = 6;
+
     private static final AvroCodec<SegmentModel> MODEL_CODEC = AvroCodec.of(SegmentModel.class);
     private static final String FORWARDED = "forwarded";
 
@@ -59,7 +66,12 @@ public final class RestServer implements AutoCloseable {
     public int start() {
         server =
                 Javalin.create(cfg -> cfg.showJavalinBanner = false)
-                        .get("/users/{id}/segment", this::userSegment)
+                        .get(
+                                "/users/{id}/segment",
+                                ctx -> withProfile(ctx, "segment", this::userSegment))
+                        .get(
+                                "/users/{id}/explanation",
+                                ctx -> withProfile(ctx, "explanation", this::userExplanation))
                         .get("/segments", this::segments)
                         .get("/model", this::model)
                         .get("/health", this::health)
@@ -84,7 +96,17 @@ public final class RestServer implements AutoCloseable {
         return server.port();
     }
 
-    private void userSegment(Context ctx) throws IOException, InterruptedException {
+    /** What an endpoint does with a user's profile, on the instance that owns it. */
+    private interface ProfileHandler {
+        void handle(Context ctx, KafkaStreams streams, String user, UserProfile profile);
+    }
+
+    /**
+     * Finds the user's profile on the instance that owns it (forwarding {@code /users/{id}/<what>}
+     * there when that is another instance) and hands it to {@code handler}; 404 when unknown.
+     */
+    private void withProfile(Context ctx, String what, ProfileHandler handler)
+            throws IOException, InterruptedException {
         String user = ctx.pathParam("id");
         KafkaStreams s = requireStreams(ctx);
         if (s == null) {
@@ -100,7 +122,7 @@ public final class RestServer implements AutoCloseable {
             return;
         }
         if (!meta.activeHost().equals(self) && ctx.queryParam(FORWARDED) == null) {
-            forward(ctx, meta.activeHost(), user);
+            forward(ctx, meta.activeHost(), user, what);
             return;
         }
         ReadOnlyKeyValueStore<String, UserProfile> store;
@@ -131,6 +153,10 @@ public final class RestServer implements AutoCloseable {
                                     user));
             return;
         }
+        handler.handle(ctx, s, user, profile);
+    }
+
+    private void userSegment(Context ctx, KafkaStreams s, String user, UserProfile profile) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("userId", user);
         body.put("segmentId", profile.segment());
@@ -142,7 +168,63 @@ public final class RestServer implements AutoCloseable {
         ctx.json(body);
     }
 
-    private void forward(Context ctx, HostInfo owner, String user)
+    /** Why the user is in their segment under the current model, feature by feature. */
+    private void userExplanation(Context ctx, KafkaStreams s, String user, UserProfile profile) {
+        SegmentModel model = currentModel(ctx);
+        if (model == null) {
+            return;
+        }
+        ScoringModel scoring;
+        try {
+            scoring =
+                    ScoringModel.of(
+                            model,
+                            config.profileSettings(),
+                            model.getTextEncoder().getModelId(),
+                            model.getTextEncoder().getDimension());
+        } catch (ModelCompatibilityException e) {
+            unavailable(ctx, e.getMessage());
+            return;
+        }
+        double[] x = scoring.vectorizer().vectorize(profile, profile.lastEventTime());
+        int segment =
+                scoring.clusters().stream().anyMatch(c -> c.segmentId() == profile.segment())
+                        ? profile.segment()
+                        : new NearestCentroid(0).assign(x, scoring.clusters(), null).segmentId();
+        UserExplanation e =
+                UserExplanation.of(x, segment, scoring.clusters(), scoring.vectorizer().spec());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("userId", user);
+        body.put("segmentId", e.segment());
+        body.put("segmentName", scoring.name(e.segment()));
+        body.put("distance", e.distance());
+        body.put("runnerUp", e.runnerUp());
+        body.put("runnerUpName", e.runnerUp() < 0 ? null : scoring.name(e.runnerUp()));
+        body.put("runnerUpDistance", e.runnerUpDistance());
+        body.put("modelVersion", model.getVersion());
+        body.put(
+                "reasons",
+                e.reasons().stream()
+                        .filter(r -> r.advantage() > 0)
+                        .limit(EXPLANATION_REASONS)
+                        .map(
+                                r -> {
+                                    Map<String, Object> m = new LinkedHashMap<>();
+                                    m.put("feature", r.feature());
+                                    m.put("advantage", r.advantage());
+                                    if (!r.feature().equals("text")) {
+                                        m.put("user", r.user());
+                                        m.put("segment", r.segment());
+                                        m.put("runnerUp", r.runnerUp());
+                                    }
+                                    return m;
+                                })
+                        .toList());
+        body.put("servedBy", self.host() + ":" + self.port());
+        ctx.json(body);
+    }
+
+    private void forward(Context ctx, HostInfo owner, String user, String what)
             throws IOException, InterruptedException {
         URI uri =
                 URI.create(
@@ -153,7 +235,9 @@ public final class RestServer implements AutoCloseable {
                                 + "/users/"
                                 + URLEncoder.encode(user, StandardCharsets.UTF_8)
                                         .replace("+", "%20")
-                                + "/segment?"
+                                + "/"
+                                + what
+                                + "?"
                                 + FORWARDED
                                 + "=true");
         HttpResponse<String> response =

@@ -168,6 +168,12 @@ class SegstreamIntegrationTest {
                 assertThat(r.body()).contains("\"segmentId\":" + latest.get(user));
             }
             assertThat(get(base + "/users/no-such-user/segment").statusCode()).isEqualTo(404);
+            HttpResponse<String> why = get(base + "/users/" + someUsers.get(0) + "/explanation");
+            assertThat(why.statusCode()).as(why.body()).isEqualTo(200);
+            assertThat(why.body())
+                    .contains("\"runnerUp\"")
+                    .contains("\"reasons\":[{\"feature\"")
+                    .contains("\"advantage\"");
             assertThat(get(base + "/segments").body())
                     .contains("\"segments\"")
                     .contains("\"size\"");
