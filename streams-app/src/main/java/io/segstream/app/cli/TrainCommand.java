@@ -154,10 +154,10 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if ((dataset == null) == (bootstrapServers == null)) {
+        if (dataset == null && bootstrapServers == null) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
-                    "Give either --dataset online-retail FILE or --bootstrap-servers HOSTS to read the topics.");
+                    "Give --dataset online-retail FILE, or --bootstrap-servers HOSTS to train on the input topics.");
         }
         if (publish && bootstrapServers == null) {
             throw new CommandLine.ParameterException(

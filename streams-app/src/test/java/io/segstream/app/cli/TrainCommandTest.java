@@ -1,0 +1,121 @@
+package io.segstream.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segstream.app.embedded.EmbeddedKafkaCluster;
+import io.segstream.core.testing.SharedData;
+import io.segstream.trainer.ModelFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code segstream train} on the real dev slice, published to an embedded broker, then {@code model
+ * list} and {@code model rollback} against it.
+ */
+class TrainCommandTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void shouldTrainPublishListAndRollBack() throws Exception {
+        String csv = SharedData.onlineRetailDev().toString();
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
+            String bootstrap = kafka.bootstrapServers();
+            CliRun first = new CliRun();
+            int code =
+                    first.run(
+                            "train",
+                            "--dataset",
+                            "online-retail",
+                            csv,
+                            "--as-of",
+                            "2011-06-01",
+                            "--horizon",
+                            "60",
+                            "--k",
+                            "4",
+                            "--out",
+                            dir.resolve("v1.avro").toString(),
+                            "--export-features",
+                            dir.resolve("features.csv").toString(),
+                            "--report-json",
+                            dir.resolve("report.json").toString(),
+                            "--explain-user",
+                            "13047",
+                            "--publish",
+                            "--bootstrap-servers",
+                            bootstrap);
+            assertThat(code).as(first.err.toString()).isZero();
+            String text = first.out.toString();
+            assertThat(text)
+                    .contains("model v1 (major 1): 4 segments")
+                    .contains("silhouette")
+                    .contains("RFM baseline")
+                    .contains("published model v1")
+                    .contains("user 13047 is in segment");
+            assertThat(Files.readAllLines(dir.resolve("features.csv")).get(0))
+                    .startsWith("user_id,recency_days_log,")
+                    .endsWith(",segment");
+            assertThat(Files.readString(dir.resolve("report.json")))
+                    .contains("\"bootstrapStability\"");
+
+            CliRun second = new CliRun();
+            assertThat(
+                            second.run(
+                                    "train",
+                                    "--dataset",
+                                    "online-retail",
+                                    csv,
+                                    "--as-of",
+                                    "2011-06-01",
+                                    "--horizon",
+                                    "0",
+                                    "--k",
+                                    "4",
+                                    "--seed",
+                                    "7",
+                                    "--previous-model",
+                                    dir.resolve("v1.avro").toString(),
+                                    "--out",
+                                    dir.resolve("v2.avro").toString(),
+                                    "--publish",
+                                    "--bootstrap-servers",
+                                    bootstrap))
+                    .as(second.err.toString())
+                    .isZero();
+            assertThat(second.out.toString())
+                    .contains("keep their segment id")
+                    .contains("published model v2 (major 2)");
+            assertThat(ModelFile.read(dir.resolve("v2.avro")).getParentVersion()).isEqualTo(1L);
+
+            CliRun rollback = new CliRun();
+            assertThat(
+                            rollback.run(
+                                    "model",
+                                    "rollback",
+                                    "--to",
+                                    "1",
+                                    "--bootstrap-servers",
+                                    bootstrap))
+                    .isZero();
+            assertThat(rollback.out.toString()).contains("v1 republished as v3 (major 3)");
+
+            CliRun list = new CliRun();
+            assertThat(list.run("model", "list", "--bootstrap-servers", bootstrap)).isZero();
+            assertThat(list.out.toString())
+                    .containsPattern("(?m)^\\s+1\\s+1 TRAINER")
+                    .containsPattern("(?m)^\\s+2\\s+2 TRAINER")
+                    .containsPattern("(?m)^\\s+3\\s+3 ROLLBACK");
+        }
+    }
+
+    @Test
+    void shouldNameTheMissingInput() {
+        CliRun cli = new CliRun();
+
+        assertThat(cli.run("train")).isEqualTo(CliErrors.USER_ERROR);
+        assertThat(cli.err.toString()).contains("--dataset online-retail FILE");
+    }
+}
