@@ -24,6 +24,15 @@ public final class PanelRefit {
 
     public static final int RESTARTS = 3;
 
+    /**
+     * Lloyd iterations per restart: the coordinator re-fits inline, between mini-batches, so a
+     * re-fit must not take seconds; on real data Lloyd can crawl for hundreds of iterations moving
+     * centres by next to nothing. The trainer runs to convergence.
+     */
+    public static final int MAX_ITERATIONS = 30;
+
+    public static final double TOLERANCE = 1e-3;
+
     private PanelRefit() {}
 
     /** The smallest panel a re-fit of {@code k} segments runs on. */
@@ -47,7 +56,7 @@ public final class PanelRefit {
         FeatureSpec spec = FeatureSpec.fit(usable, oldSpec.textWeight(), oldSpec.textDimension());
         FeatureVectorizer vectorizer = new FeatureVectorizer(spec, settings);
         List<double[]> points = usable.stream().map(vectorizer::scale).toList();
-        KMeansFit fit = KMeansPlusPlus.fit(points, k, RESTARTS, seed);
+        KMeansFit fit = KMeansPlusPlus.fit(points, k, RESTARTS, seed, MAX_ITERATIONS, TOLERANCE);
         List<Cluster> previous = new ArrayList<>();
         base.getCentroids()
                 .forEach(

@@ -98,9 +98,10 @@ public final class SegstreamConfig extends AbstractConfig {
     static final String RESEED_FRACTION_DOC =
             "A cluster lighter than this fraction of the mean cluster weight is reseeded next to the heaviest.";
 
-    public static final String REFIT_EVERY_CONFIG = "kmeans.refit.every";
+    public static final String REFIT_EVERY_CONFIG = "kmeans.refit.every.records";
     static final String REFIT_EVERY_DOC =
-            "Centroid deltas the coordinator receives between two re-fits of the model: k-means++ "
+            "Scored events (summed over the centroid deltas the coordinator receives) between two "
+                    + "re-fits of the model: k-means++ "
                     + "with restarts over the latest features of the re-fit panel, with the feature "
                     + "scaling refitted too and segment ids kept by optimal matching. Each re-fit is a "
                     + "new major version, so every user is re-scored. Mini-batch updates alone can "
@@ -262,9 +263,9 @@ public final class SegstreamConfig extends AbstractConfig {
                             KMEANS_HALF_LIFE_DOC)
                     .define(
                             REFIT_EVERY_CONFIG,
-                            Type.INT,
-                            100,
-                            Range.atLeast(0),
+                            Type.LONG,
+                            100_000L,
+                            Range.atLeast(0L),
                             Importance.MEDIUM,
                             REFIT_EVERY_DOC)
                     .define(

@@ -215,7 +215,7 @@ public final class Demo {
         s.put("kafka.commit.interval.ms", "100");
         s.put("kafka.num.stream.threads", "2");
         s.put("kafka.main.consumer.max.partition.fetch.bytes", "32768");
-        s.put(SegstreamConfig.REFIT_EVERY_CONFIG, "10");
+        s.put(SegstreamConfig.REFIT_EVERY_CONFIG, "1000");
         s.put(SegstreamConfig.REFIT_SAMPLE_RATE_CONFIG, "1");
         if (!input.planted().isEmpty()) {
             // the personas differ most in what they buy

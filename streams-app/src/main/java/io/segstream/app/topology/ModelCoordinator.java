@@ -38,10 +38,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Before any model exists it collects the seed samples that tasks send until it has {@code
  * kmeans.seed.users} of them, fits the feature scaling on them and seeds the first model with
- * k-means++. Every {@code kmeans.refit.every} versions it re-fits the model on its panel of users
- * ({@link RefitPanel}): a new major version. A model published by the trainer (higher version,
- * possibly a new major) replaces the coordinator's own; deltas computed against an older major
- * version are dropped.
+ * k-means++. Every {@code kmeans.refit.every.records} scored events it re-fits the model on its
+ * panel of users ({@link RefitPanel}): a new major version. A model published by the trainer
+ * (higher version, possibly a new major) replaces the coordinator's own; deltas computed against an
+ * older major version are dropped.
  */
 final class ModelCoordinator implements Processor<String, CentroidDelta, String, byte[]> {
 
@@ -102,9 +102,10 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
         panel.update(delta);
         Instant at = Instant.ofEpochMilli(record.timestamp());
         SegmentModel next = applyDeltas(delta, current, at);
-        // counted in deltas received, not versions published: while tasks lag behind a re-fit their
-        // deltas are dropped, but their samples still refresh the panel
-        if (panel.refitDue(config.getInt(SegstreamConfig.REFIT_EVERY_CONFIG))) {
+        // counted in events scored by every delta received, dropped ones included: while tasks lag
+        // behind a re-fit their deltas are dropped, but their samples still refresh the panel
+        long scored = delta.getDeltas().stream().mapToLong(d -> d.getCount()).sum();
+        if (panel.refitDue(scored, config.getLong(SegstreamConfig.REFIT_EVERY_CONFIG))) {
             SegmentModel refit = panel.refit(aboveGlobal(next != null ? next : current), at);
             if (refit != null) {
                 next = refit;

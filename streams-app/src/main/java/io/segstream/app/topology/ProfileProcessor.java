@@ -104,7 +104,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         this.seedUsers = config.getInt(SegstreamConfig.SEED_USERS_CONFIG);
         this.seedWarmup = config.getLong(SegstreamConfig.SEED_WARMUP_MS_CONFIG);
         double panelRate =
-                config.getInt(SegstreamConfig.REFIT_EVERY_CONFIG) == 0
+                config.getLong(SegstreamConfig.REFIT_EVERY_CONFIG) == 0
                         ? 0
                         : config.getDouble(SegstreamConfig.REFIT_SAMPLE_RATE_CONFIG);
         this.panelThreshold = (long) Math.ceil(panelRate * PANEL_BUCKETS);

@@ -23,7 +23,7 @@ final class RefitPanel {
 
     static final String PREFIX = "panel/";
     static final String SIZE_KEY = "panel-size";
-    static final String SINCE_REFIT_KEY = "deltas-since-refit";
+    static final String SINCE_REFIT_KEY = "scored-since-refit";
 
     private static final Logger LOG = LoggerFactory.getLogger(RefitPanel.class);
 
@@ -69,15 +69,20 @@ final class RefitPanel {
         state.put(SIZE_KEY, ByteBuffer.allocate(4).putInt(size).array());
     }
 
-    /** Counts a delta; true (and starts counting again) every {@code every} deltas, 0 = never. */
-    boolean refitDue(int every) {
+    /**
+     * Counts a delta's scored events; true (and starts counting again) once {@code every} have been
+     * counted since the last re-fit; 0 = never.
+     */
+    boolean refitDue(long scored, long every) {
         if (every <= 0) {
             return false;
         }
         byte[] bytes = state.get(SINCE_REFIT_KEY);
-        int since = (bytes == null ? 0 : ByteBuffer.wrap(bytes).getInt()) + 1;
+        long since =
+                (bytes == null || bytes.length != 8 ? 0 : ByteBuffer.wrap(bytes).getLong())
+                        + scored;
         boolean due = since >= every;
-        state.put(SINCE_REFIT_KEY, ByteBuffer.allocate(4).putInt(due ? 0 : since).array());
+        state.put(SINCE_REFIT_KEY, ByteBuffer.allocate(8).putLong(due ? 0 : since).array());
         return due;
     }
 

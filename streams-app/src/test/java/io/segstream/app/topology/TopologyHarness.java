@@ -77,7 +77,7 @@ final class TopologyHarness implements AutoCloseable {
         settings.put(SegstreamConfig.FLUSH_RECORDS_CONFIG, 1);
         // seed at once and update by mini-batches only, unless a test turns these on
         settings.put(SegstreamConfig.SEED_WARMUP_MS_CONFIG, 0L);
-        settings.put(SegstreamConfig.REFIT_EVERY_CONFIG, 0);
+        settings.put(SegstreamConfig.REFIT_EVERY_CONFIG, 0L);
         settings.put(SegstreamConfig.MAX_TEXT_CHARS_CONFIG, MAX_TEXT_CHARS);
         settings.putAll(overrides);
         config = SegstreamConfig.of(settings);
