@@ -83,11 +83,17 @@ public final class ReportBuilder {
                                     last.getTextEncoder().getModelId(),
                                     last.getTextEncoder().getDimension())
                             .vectorizer();
-            // as the app scores them: at each user's own latest event
+            // read at the end of the data, as a re-fit and its re-score read them
+            long end =
+                    input.events().isEmpty()
+                            ? 0
+                            : input.events().get(input.events().size() - 1).time();
             profiles.forEach(
                     (user, p) -> {
                         if (p.segment() != UserProfile.NO_SEGMENT) {
-                            vectors.put(user, vectorizer.vectorize(p, p.lastEventTime()));
+                            vectors.put(
+                                    user,
+                                    vectorizer.vectorize(p, Math.max(end, p.lastEventTime())));
                         }
                     });
         }

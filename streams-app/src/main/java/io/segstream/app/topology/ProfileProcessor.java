@@ -12,12 +12,14 @@ import io.segstream.core.clustering.NearestCentroid;
 import io.segstream.core.features.FeatureVectorizer;
 import io.segstream.core.model.ScoringModel;
 import io.segstream.core.profile.ProfileBuilder;
+import io.segstream.core.profile.ProfileCodec;
 import io.segstream.core.profile.UserProfile;
 import io.segstream.schemas.CentroidDelta;
 import io.segstream.schemas.DeletionRequest;
 import io.segstream.schemas.SegmentAssignment;
 import io.segstream.schemas.SegmentChange;
 import io.segstream.schemas.SegmentChangeType;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -391,34 +393,32 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                             .build());
         }
         List<List<Double>> samples = new ArrayList<>();
-        List<String> sampleUsers = new ArrayList<>();
-        int dimension = deps.encoder().dimension();
         if (model == null && !warmingUp) {
             // read at flush time, so recency and tenure vary across the sample as in the population
             long asOf = Math.max(0, streamTime);
-            seedSamples.forEach(
-                    (user, p) -> {
-                        long at = Math.max(asOf, p.lastEventTime());
-                        samples.add(
-                                toList(
-                                        FeatureVectorizer.raw(
-                                                p, at, builder.settings(), dimension)));
-                        sampleUsers.add(user);
-                    });
+            int dimension = deps.encoder().dimension();
+            seedSamples
+                    .values()
+                    .forEach(
+                            p ->
+                                    samples.add(
+                                            toList(
+                                                    FeatureVectorizer.raw(
+                                                            p,
+                                                            Math.max(asOf, p.lastEventTime()),
+                                                            builder.settings(),
+                                                            dimension))));
             seedUsersSent.addAll(seedSamples.keySet());
         }
         if (!warmingUp) {
             seedSamples.clear();
         }
-        // read as the user was scored: at their own latest event
-        panelSamples.forEach(
-                (user, p) -> {
-                    samples.add(
-                            toList(
-                                    FeatureVectorizer.raw(
-                                            p, p.lastEventTime(), builder.settings(), dimension)));
-                    sampleUsers.add(user);
-                });
+        // profiles, not vectors: the coordinator reads them as of its own time, as re-scoring does
+        List<String> panelUsers = new ArrayList<>(panelSamples.keySet());
+        List<ByteBuffer> panelProfiles =
+                panelSamples.values().stream()
+                        .map(p -> ByteBuffer.wrap(ProfileCodec.encode(p)))
+                        .toList();
         panelSamples.clear();
         List<String> forget = new ArrayList<>(forgotten);
         forgotten.clear();
@@ -429,7 +429,8 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                         .setFlushTime(Instant.ofEpochMilli(Math.max(0, streamTime)))
                         .setDeltas(out)
                         .setSeedSamples(samples)
-                        .setSampleUsers(sampleUsers)
+                        .setPanelUsers(panelUsers)
+                        .setPanelProfiles(panelProfiles)
                         .setForgetUsers(forget)
                         .build();
         context.forward(new Record<>(DELTA_KEY, new Output.Delta(delta), Math.max(0, streamTime)));

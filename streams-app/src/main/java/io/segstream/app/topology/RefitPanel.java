@@ -1,7 +1,10 @@
 package io.segstream.app.topology;
 
+import io.segstream.core.features.FeatureVectorizer;
 import io.segstream.core.model.PanelRefit;
+import io.segstream.core.profile.ProfileCodec;
 import io.segstream.core.profile.ProfileSettings;
+import io.segstream.core.profile.UserProfile;
 import io.segstream.schemas.CentroidDelta;
 import io.segstream.schemas.SegmentModel;
 import java.nio.ByteBuffer;
@@ -14,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The coordinator's panel of users for online re-fits: the latest raw features of a fixed,
- * hash-chosen share of users, as the tasks send them, kept in the coordinator's state store. A
- * re-fit fits the feature scaling and k-means++ with restarts on the panel and keeps segment ids by
- * matching the new centres to the current ones (Hungarian). Deleted users leave the panel.
+ * The coordinator's panel of users for online re-fits: the latest profiles of a fixed, hash-chosen
+ * share of users, as the tasks send them, kept in the coordinator's state store and read as of the
+ * coordinator's stream time when it re-fits. A re-fit fits the feature scaling and k-means++ with
+ * restarts on the panel and keeps segment ids by matching the new centres to the current ones
+ * (Hungarian). Deleted users leave the panel.
  */
 final class RefitPanel {
 
@@ -51,17 +55,18 @@ final class RefitPanel {
                 size--;
             }
         }
-        List<String> users = delta.getSampleUsers();
-        List<List<Double>> samples = delta.getSeedSamples();
-        for (int i = 0; i < Math.min(users.size(), samples.size()); i++) {
+        List<String> users = delta.getPanelUsers();
+        List<ByteBuffer> profiles = delta.getPanelProfiles();
+        for (int i = 0; i < Math.min(users.size(), profiles.size()); i++) {
             String key = PREFIX + users.get(i);
             boolean known = state.get(key) != null;
             if (!known && size >= capacity) {
                 continue;
             }
-            ByteBuffer b = ByteBuffer.allocate(samples.get(i).size() * 4);
-            samples.get(i).forEach(v -> b.putFloat(v.floatValue()));
-            state.put(key, b.array());
+            ByteBuffer b = profiles.get(i).duplicate();
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            state.put(key, bytes);
             if (!known) {
                 size++;
             }
@@ -96,16 +101,17 @@ final class RefitPanel {
      * small for it.
      */
     SegmentModel refit(SegmentModel base, Instant at) {
+        int dimension = base.getTextEncoder().getDimension();
+        long asOf = at.toEpochMilli();
         List<double[]> raw = new ArrayList<>();
         try (var all = state.prefixScan(PREFIX, new StringSerializer())) {
             all.forEachRemaining(
                     kv -> {
-                        ByteBuffer b = ByteBuffer.wrap(kv.value);
-                        double[] v = new double[b.remaining() / 4];
-                        for (int j = 0; j < v.length; j++) {
-                            v[j] = b.getFloat();
-                        }
-                        raw.add(v);
+                        UserProfile p = ProfileCodec.decode(kv.value);
+                        // read as of now, as the tasks re-score their users on the new version
+                        raw.add(
+                                FeatureVectorizer.raw(
+                                        p, Math.max(asOf, p.lastEventTime()), settings, dimension));
                     });
         }
         SegmentModel model = PanelRefit.refit(base, raw, settings, seed + base.getVersion(), at);

@@ -279,7 +279,7 @@ class OnlineModelTopologyTest {
             h.clicks.pipeInput("u0", view("u0", nextDay, "Pink polkadot cup", "Home", 0.85));
 
             CentroidDelta samples = h.deltas.readValue();
-            assertThat(samples.getSampleUsers()).containsExactlyInAnyOrder("u0", "u1", "u2", "u3");
+            assertThat(samples.getSeedSamples()).hasSize(4);
             assertThat(h.feedBackModels())
                     .extracting(SegmentModel::getOrigin)
                     .containsExactly(ModelOrigin.SEED);
@@ -346,7 +346,7 @@ class OnlineModelTopologyTest {
         try (TopologyHarness h = new TopologyHarness(encoder, stateDir, refit)) {
             h.publish(TestModels.ordersModel(1, 1, info, 10, 0.5, 3.0));
             h.clicks.pipeInput("gone", view("gone", T0, "Red retrospot mug", "Home", 2.55));
-            assertThat(h.deltas.readValue().getSampleUsers()).containsExactly("gone");
+            assertThat(h.deltas.readValue().getPanelUsers()).containsExactly("gone");
 
             h.deletions.pipeInput("gone", deletion("gone", at(1)));
             h.clicks.pipeInput("other", view("other", at(2), "Pink polkadot cup", "Home", 0.85));
