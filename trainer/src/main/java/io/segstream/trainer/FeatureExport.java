@@ -1,6 +1,5 @@
 package io.segstream.trainer;
 
-import io.segstream.core.features.FeatureSpec;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +16,12 @@ public final class FeatureExport {
     private FeatureExport() {}
 
     public static void write(
-            Path file, List<String> users, FeatureSpec spec, List<double[]> points, int[] segments)
+            Path file,
+            List<String> users,
+            List<String> names,
+            List<double[]> points,
+            int[] segments)
             throws IOException {
-        List<String> names = spec.allNames();
         String[] header = new String[names.size() + 2];
         header[0] = "user_id";
         for (int j = 0; j < names.size(); j++) {

@@ -8,6 +8,8 @@ import io.segstream.core.clustering.SegmentAlignment;
 import io.segstream.core.encoder.TextEncoder;
 import io.segstream.core.features.FeatureSpec;
 import io.segstream.core.features.FeatureVectorizer;
+import io.segstream.core.features.TextProjection;
+import io.segstream.core.math.Pca;
 import io.segstream.core.model.ScoringModel;
 import io.segstream.core.model.SegmentModels;
 import io.segstream.core.profile.ProfileSettings;
@@ -32,7 +34,7 @@ public final class Trainer {
     public record Result(
             SegmentModel model,
             TrainingReport report,
-            FeatureSpec spec,
+            FeatureVectorizer vectorizer,
             List<double[]> points,
             int[] segments) {}
 
@@ -55,7 +57,8 @@ public final class Trainer {
     public Result train(TrainingSet set, TrainerSettings s) {
         int dimension = encoder.dimension();
         FeatureSpec spec = FeatureSpec.fit(set.raw(), s.textWeight(), dimension);
-        FeatureVectorizer vectorizer = new FeatureVectorizer(spec, profileSettings);
+        TextProjection projection = projection(set, s.textComponents(), dimension);
+        FeatureVectorizer vectorizer = new FeatureVectorizer(spec, profileSettings, projection);
         List<double[]> points = set.raw().stream().map(vectorizer::scale).toList();
         KSelection.Choice choice = null;
         int k = s.k();
@@ -68,7 +71,7 @@ public final class Trainer {
         }
         progress.accept("k-means++ with " + s.restarts() + " restarts, k=" + k);
         KMeansFit fit = KMeansPlusPlus.fit(points, k, s.restarts(), s.seed());
-        int[] ids = ids(s.previous(), spec, fit);
+        int[] ids = ids(s.previous(), vectorizer, fit);
         int[] segments = Arrays.stream(fit.labels()).map(l -> ids[l]).toArray();
         ClusterQuality quality = ClusterQuality.of(points, fit.labels(), fit.centers());
         progress.accept("bootstrap stability");
@@ -84,18 +87,35 @@ public final class Trainer {
             churn = ChurnEvaluation.run(set, s.seed());
         }
         SegmentModel model =
-                model(set, s, spec, fit, ids, explanations, quality, stability, choice, churn);
+                model(
+                        set,
+                        s,
+                        spec,
+                        projection,
+                        fit,
+                        ids,
+                        explanations,
+                        quality,
+                        stability,
+                        choice,
+                        churn);
         TrainingReport report =
                 TrainingReport.of(
                         set, model, choice, quality, stability, lineage, explanations, churn);
-        return new Result(model, report, spec, points, segments);
+        return new Result(model, report, vectorizer, points, segments);
     }
 
     /** The id of each fitted centre: kept from the previous model, or 0..k-1. */
-    private static int[] ids(SegmentModel previous, FeatureSpec spec, KMeansFit fit) {
+    private int[] ids(SegmentModel previous, FeatureVectorizer vectorizer, KMeansFit fit) {
         List<Cluster> old = new ArrayList<>();
         if (previous != null) {
-            FeatureSpec previousSpec = SegmentModels.featureSpec(previous);
+            FeatureVectorizer before =
+                    ScoringModel.of(
+                                    previous,
+                                    profileSettings,
+                                    previous.getTextEncoder().getModelId(),
+                                    previous.getTextEncoder().getDimension())
+                            .vectorizer();
             previous.getCentroids()
                     .forEach(
                             c -> {
@@ -103,11 +123,28 @@ public final class Trainer {
                                 old.add(
                                         new Cluster(
                                                 cluster.segmentId(),
-                                                previousSpec.mapTo(spec, cluster.center()),
+                                                before.mapTo(vectorizer, cluster.center()),
                                                 cluster.weight()));
                             });
         }
         return SegmentAlignment.align(old, fit.centers());
+    }
+
+    /** The principal components of the text block, or null for none. */
+    private static TextProjection projection(TrainingSet set, int components, int dimension) {
+        if (components == 0) {
+            return null;
+        }
+        int b = set.raw().get(0).length - dimension;
+        Pca pca =
+                Pca.fit(
+                        set.raw().stream()
+                                .map(r -> java.util.Arrays.copyOfRange(r, b, r.length))
+                                .toList(),
+                        Math.min(components, Math.min(dimension, set.size() - 1)));
+        // at the float precision the model stores it, so that training and scoring agree exactly
+        TextProjection exact = new TextProjection(pca.mean(), pca.components());
+        return SegmentModels.projection(SegmentModels.toAvro(exact));
     }
 
     /** Where the previous model puts the training users, against where this one does. */
@@ -132,6 +169,7 @@ public final class Trainer {
             TrainingSet set,
             TrainerSettings s,
             FeatureSpec spec,
+            TextProjection projection,
             KMeansFit fit,
             int[] ids,
             List<SegmentExplanation> explanations,
@@ -175,6 +213,7 @@ public final class Trainer {
                 previous == null ? 1 : previous.getMajorVersion() + 1,
                 previous == null ? null : previous.getVersion(),
                 spec,
+                projection,
                 clusters,
                 id -> byId.get(id).name(),
                 id -> byId.get(id).summary(),

@@ -96,13 +96,14 @@ class OnlineVersusOfflineTest {
             }
             // inertia on the trainer's vectors: the online centres mapped into the trainer's
             // scaling
-            FeatureSpec onlineSpec = SegmentModels.featureSpec(model);
+            FeatureVectorizer onlineSpace =
+                    new FeatureVectorizer(SegmentModels.featureSpec(model), settings);
             List<double[]> centres =
                     model.getCentroids().stream()
                             .map(
                                     c ->
-                                            onlineSpec.mapTo(
-                                                    offline.spec(),
+                                            onlineSpace.mapTo(
+                                                    offline.vectorizer(),
                                                     SegmentModels.cluster(c).center()))
                             .toList();
             double online = inertia(offline.points(), centres);

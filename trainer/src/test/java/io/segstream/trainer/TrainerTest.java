@@ -116,6 +116,43 @@ class TrainerTest {
     }
 
     @Test
+    void shouldStoreATextProjectionThatScoringApplies() {
+        Trainer.Result projected =
+                DevData.trainer(encoder)
+                        .train(
+                                set,
+                                TrainerSettings.defaults()
+                                        .withTextComponents(16)
+                                        .withPrevious(first.model()));
+
+        SegmentModel model = projected.model();
+        assertThat(model.getProjection().getInputDimension()).isEqualTo(384);
+        assertThat(model.getProjection().getOutputDimension()).isEqualTo(16);
+        assertThat(model.getCentroids())
+                .allSatisfy(c -> assertThat(c.getVector()).hasSize(12 + 16));
+        assertThat(projected.points().get(0)).hasSize(12 + 16);
+        assertThat(projected.vectorizer().names()).endsWith("text_pc_15");
+        var scoring =
+                io.segstream.core.model.ScoringModel.of(
+                        model,
+                        io.segstream.core.profile.ProfileSettings.defaults(),
+                        "all-minilm-l6-v2-q",
+                        384);
+        var nearest = new io.segstream.core.clustering.NearestCentroid(0);
+        for (int i = 0; i < set.size(); i += 50) {
+            double[] x =
+                    scoring.vectorizer()
+                            .vectorize(set.profiles().get(i), DevData.AS_OF.toEpochMilli());
+            assertThat(x)
+                    .containsExactly(
+                            projected.points().get(i),
+                            org.assertj.core.api.Assertions.within(1e-9));
+            assertThat(nearest.assign(x, scoring.clusters(), null).segmentId())
+                    .isEqualTo(projected.segments()[i]);
+        }
+    }
+
+    @Test
     void shouldPickKAndExplainThePick() {
         var choice = KSelection.choose(first.points(), 2, 5, 2, 3, 42);
 

@@ -58,26 +58,6 @@ public record FeatureSpec(
         return new FeatureSpec(names, means, scales, textWeight, textDimension);
     }
 
-    /**
-     * The same point, given in this spec's space, in {@code target}'s: the behavioural block is
-     * mapped through raw values, the text block is rescaled by the ratio of the text weights.
-     */
-    public double[] mapTo(FeatureSpec target, double[] vector) {
-        if (!target.names.equals(names) || target.textDimension != textDimension) {
-            throw new IllegalArgumentException(
-                    "Specs with other features or text dimensions do not map onto each other");
-        }
-        double[] out = vector.clone();
-        for (int j = 0; j < means.length; j++) {
-            out[j] = (vector[j] * scales[j] + means[j] - target.means[j]) / target.scales[j];
-        }
-        double ratio = textWeight == 0 ? 0 : target.textWeight / textWeight;
-        for (int j = means.length; j < out.length; j++) {
-            out[j] = vector[j] * ratio;
-        }
-        return out;
-    }
-
     public int behaviourDimension() {
         return names.size();
     }

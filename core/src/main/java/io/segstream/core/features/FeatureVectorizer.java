@@ -16,16 +16,54 @@ public final class FeatureVectorizer {
 
     private final FeatureSpec spec;
     private final ProfileSettings settings;
+    private final TextProjection projection;
     private final double textScale;
 
     public FeatureVectorizer(FeatureSpec spec, ProfileSettings settings) {
+        this(spec, settings, null);
+    }
+
+    /** With {@code projection} (nullable) applied to the text block before it is weighted. */
+    public FeatureVectorizer(
+            FeatureSpec spec, ProfileSettings settings, TextProjection projection) {
+        if (projection != null && projection.inputDimension() != spec.textDimension()) {
+            throw new IllegalArgumentException(
+                    "The text projection takes "
+                            + projection.inputDimension()
+                            + " dims, the feature spec's text block has "
+                            + spec.textDimension());
+        }
         this.spec = spec;
         this.settings = settings;
+        this.projection = projection;
         this.textScale = spec.textWeight() * Math.sqrt(spec.behaviourDimension());
     }
 
     public FeatureSpec spec() {
         return spec;
+    }
+
+    /** The text projection, or null. */
+    public TextProjection projection() {
+        return projection;
+    }
+
+    /** Length of a clustering vector (and of every centroid). */
+    public int dimension() {
+        return spec.behaviourDimension()
+                + (projection == null ? spec.textDimension() : projection.outputDimension());
+    }
+
+    /** Names of a clustering vector's values: behavioural, then text_i or text_pc_i. */
+    public java.util.List<String> names() {
+        if (projection == null) {
+            return spec.allNames();
+        }
+        java.util.List<String> names = new java.util.ArrayList<>(spec.names());
+        for (int i = 0; i < projection.outputDimension(); i++) {
+            names.add("text_pc_" + i);
+        }
+        return names;
     }
 
     /** Raw features: behavioural, then the text vector (zeros when the profile has none). */
@@ -52,7 +90,7 @@ public final class FeatureVectorizer {
         return scale(raw(p, asOf));
     }
 
-    /** Standardises and weights a raw vector. */
+    /** Standardises and weights a raw vector, projecting its text block when so configured. */
     public double[] scale(double[] raw) {
         int b = spec.behaviourDimension();
         if (raw.length != spec.dimension()) {
@@ -62,13 +100,41 @@ public final class FeatureVectorizer {
                             + " values, the feature spec "
                             + spec.dimension());
         }
-        double[] x = new double[raw.length];
+        double[] x = new double[dimension()];
         for (int j = 0; j < b; j++) {
             x[j] = Double.isNaN(raw[j]) ? 0 : (raw[j] - spec.means()[j]) / spec.scales()[j];
         }
-        for (int j = b; j < raw.length; j++) {
-            x[j] = raw[j] * textScale;
+        double[] text = projection == null ? null : projection.project(raw, b);
+        for (int j = b; j < x.length; j++) {
+            x[j] = (text == null ? raw[j] : text[j - b]) * textScale;
         }
         return x;
+    }
+
+    /**
+     * The raw vector a clustering vector stands for (a projected text block is mapped back as far
+     * as the components reach; a text block of weight 0 comes back as zeros).
+     */
+    public double[] toRaw(double[] x) {
+        int b = spec.behaviourDimension();
+        double[] raw = new double[spec.dimension()];
+        for (int j = 0; j < b; j++) {
+            raw[j] = x[j] * spec.scales()[j] + spec.means()[j];
+        }
+        if (textScale == 0) {
+            return raw;
+        }
+        double[] text = new double[x.length - b];
+        for (int j = 0; j < text.length; j++) {
+            text[j] = x[b + j] / textScale;
+        }
+        double[] full = projection == null ? text : projection.back(text);
+        System.arraycopy(full, 0, raw, b, full.length);
+        return raw;
+    }
+
+    /** A point of this vectorizer's space in {@code target}'s, through raw values. */
+    public double[] mapTo(FeatureVectorizer target, double[] x) {
+        return target.scale(toRaw(x));
     }
 }

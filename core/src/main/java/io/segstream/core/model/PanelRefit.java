@@ -6,6 +6,7 @@ import io.segstream.core.clustering.KMeansPlusPlus;
 import io.segstream.core.clustering.SegmentAlignment;
 import io.segstream.core.features.FeatureSpec;
 import io.segstream.core.features.FeatureVectorizer;
+import io.segstream.core.features.TextProjection;
 import io.segstream.core.profile.ProfileSettings;
 import io.segstream.schemas.SegmentModel;
 import java.time.Instant;
@@ -54,19 +55,22 @@ public final class PanelRefit {
             return null;
         }
         FeatureSpec spec = FeatureSpec.fit(usable, oldSpec.textWeight(), oldSpec.textDimension());
-        FeatureVectorizer vectorizer = new FeatureVectorizer(spec, settings);
+        // the base's text projection (if any) is kept: only the scaling and the centres change
+        TextProjection projection = SegmentModels.projection(base);
+        FeatureVectorizer old = new FeatureVectorizer(oldSpec, settings, projection);
+        FeatureVectorizer vectorizer = new FeatureVectorizer(spec, settings, projection);
         List<double[]> points = usable.stream().map(vectorizer::scale).toList();
         KMeansFit fit = KMeansPlusPlus.fit(points, k, RESTARTS, seed, MAX_ITERATIONS, TOLERANCE);
         List<Cluster> previous = new ArrayList<>();
         base.getCentroids()
                 .forEach(
                         c -> {
-                            Cluster old = SegmentModels.cluster(c);
+                            Cluster cluster = SegmentModels.cluster(c);
                             previous.add(
                                     new Cluster(
-                                            old.segmentId(),
-                                            oldSpec.mapTo(spec, old.center()),
-                                            old.weight()));
+                                            cluster.segmentId(),
+                                            old.mapTo(vectorizer, cluster.center()),
+                                            cluster.weight()));
                         });
         int[] ids = SegmentAlignment.align(previous, fit.centers());
         double[] weights = new double[k];

@@ -3,6 +3,7 @@ package io.segstream.core.model;
 import io.segstream.core.clustering.Cluster;
 import io.segstream.core.features.FeatureSpec;
 import io.segstream.core.features.FeatureVectorizer;
+import io.segstream.core.features.TextProjection;
 import io.segstream.core.profile.ProfileSettings;
 import io.segstream.schemas.Centroid;
 import io.segstream.schemas.SegmentModel;
@@ -59,13 +60,6 @@ public final class ScoringModel {
                             + " dims). "
                             + "Set encoder.model to match, or train a model for this encoder.");
         }
-        if (model.getProjection() != null) {
-            throw new ModelCompatibilityException(
-                    "Segment model v"
-                            + model.getVersion()
-                            + " uses a text projection, which this "
-                            + "version of segstream cannot apply yet. Upgrade segstream.");
-        }
         FeatureSpec spec = SegmentModels.featureSpec(model);
         if (spec.textDimension() != 0 && spec.textDimension() != encoderDimension) {
             throw new ModelCompatibilityException(
@@ -76,9 +70,20 @@ public final class ScoringModel {
                             + " dims, the encoder gives "
                             + encoderDimension);
         }
+        TextProjection projection = SegmentModels.projection(model);
+        if (projection != null && projection.inputDimension() != spec.textDimension()) {
+            throw new ModelCompatibilityException(
+                    "Segment model v"
+                            + model.getVersion()
+                            + " projects "
+                            + projection.inputDimension()
+                            + " text dims, its feature spec has "
+                            + spec.textDimension());
+        }
+        FeatureVectorizer vectorizer = new FeatureVectorizer(spec, settings, projection);
         List<Cluster> clusters = new ArrayList<>();
         for (Centroid c : model.getCentroids()) {
-            if (c.getVector().size() != spec.dimension()) {
+            if (c.getVector().size() != vectorizer.dimension()) {
                 throw new ModelCompatibilityException(
                         "Centroid "
                                 + c.getSegmentId()
@@ -87,12 +92,11 @@ public final class ScoringModel {
                                 + " has "
                                 + c.getVector().size()
                                 + " dims, its feature spec "
-                                + spec.dimension());
+                                + vectorizer.dimension());
             }
             clusters.add(SegmentModels.cluster(c));
         }
-        return new ScoringModel(
-                model, new FeatureVectorizer(spec, settings), List.copyOf(clusters));
+        return new ScoringModel(model, vectorizer, List.copyOf(clusters));
     }
 
     public SegmentModel model() {

@@ -2,9 +2,11 @@ package io.segstream.core.model;
 
 import io.segstream.core.clustering.Cluster;
 import io.segstream.core.features.FeatureSpec;
+import io.segstream.core.features.TextProjection;
 import io.segstream.schemas.Centroid;
 import io.segstream.schemas.EncoderInfo;
 import io.segstream.schemas.ModelOrigin;
+import io.segstream.schemas.Projection;
 import io.segstream.schemas.Provenance;
 import io.segstream.schemas.SegmentModel;
 import java.time.Instant;
@@ -26,6 +28,61 @@ public final class SegmentModels {
                 toArray(f.getScales()),
                 f.getTextWeight(),
                 f.getTextDimension());
+    }
+
+    /** The model's text projection, or null. */
+    public static TextProjection projection(SegmentModel model) {
+        return projection(model.getProjection());
+    }
+
+    /** {@code p} as a {@link TextProjection}, or null. */
+    public static TextProjection projection(Projection p) {
+        if (p == null) {
+            return null;
+        }
+        int in = p.getInputDimension();
+        double[] mean = new double[in];
+        for (int j = 0; j < in; j++) {
+            mean[j] = p.getMean().get(j);
+        }
+        double[][] components = new double[p.getOutputDimension()][in];
+        for (int c = 0; c < components.length; c++) {
+            for (int j = 0; j < in; j++) {
+                components[c][j] = p.getComponents().get(c * in + j);
+            }
+        }
+        return new TextProjection(mean, components);
+    }
+
+    public static Projection toAvro(TextProjection projection) {
+        if (projection == null) {
+            return null;
+        }
+        List<Float> mean = new ArrayList<>();
+        for (double m : projection.mean()) {
+            mean.add((float) m);
+        }
+        List<Float> components = new ArrayList<>();
+        for (double[] row : projection.components()) {
+            for (double v : row) {
+                components.add((float) v);
+            }
+        }
+        return Projection.newBuilder()
+                .setInputDimension(projection.inputDimension())
+                .setOutputDimension(projection.outputDimension())
+                .setMean(mean)
+                .setComponents(components)
+                .build();
+    }
+
+    /** Length of the model's clustering vectors (and centroids). */
+    public static int dimension(SegmentModel model) {
+        var f = model.getFeatureSpec();
+        return f.getNames().size()
+                + (model.getProjection() == null
+                        ? f.getTextDimension()
+                        : model.getProjection().getOutputDimension());
     }
 
     public static io.segstream.schemas.FeatureSpec toAvro(FeatureSpec spec) {
@@ -120,7 +177,7 @@ public final class SegmentModels {
                 .setOrigin(ModelOrigin.ONLINE)
                 .setK(clusters.size())
                 .setFeatureSpec(toAvro(spec))
-                .setProjection(null)
+                .setProjection(base.getProjection())
                 .setCentroids(centroids(clusters, base))
                 .setTextEncoder(base.getTextEncoder())
                 .setProvenance(
@@ -145,6 +202,7 @@ public final class SegmentModels {
             int majorVersion,
             Long parentVersion,
             FeatureSpec spec,
+            TextProjection projection,
             List<Cluster> clusters,
             java.util.function.IntFunction<String> names,
             java.util.function.IntFunction<String> explanations,
@@ -169,7 +227,7 @@ public final class SegmentModels {
                 .setOrigin(ModelOrigin.TRAINER)
                 .setK(clusters.size())
                 .setFeatureSpec(toAvro(spec))
-                .setProjection(null)
+                .setProjection(toAvro(projection))
                 .setCentroids(centroids)
                 .setTextEncoder(encoder)
                 .setProvenance(

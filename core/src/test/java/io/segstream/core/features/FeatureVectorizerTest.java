@@ -189,4 +189,28 @@ class FeatureVectorizerTest {
         }
         return Math.sqrt(s);
     }
+
+    @Test
+    void shouldProjectTheTextBlockAndMapBackThroughRawValues() {
+        FeatureSpec spec = FeatureSpec.fit(List.of(new double[B + 2], new double[B + 2]), 0.5, 2);
+        // a full-rank projection (a rotation) loses nothing on the way back
+        double c = Math.sqrt(0.5);
+        TextProjection rotation =
+                new TextProjection(new double[] {0.1, 0.2}, new double[][] {{c, c}, {c, -c}});
+        FeatureVectorizer plain = new FeatureVectorizer(spec, SETTINGS);
+        FeatureVectorizer projected = new FeatureVectorizer(spec, SETTINGS, rotation);
+        double[] raw = new double[B + 2];
+        raw[0] = 1.5;
+        raw[B] = 0.6;
+        raw[B + 1] = 0.8;
+
+        double[] x = projected.scale(raw);
+
+        double scale = 0.5 * Math.sqrt(B);
+        assertThat(x[B]).isCloseTo(c * (0.5 + 0.6) * scale, within(1e-12));
+        assertThat(x[B + 1]).isCloseTo(c * (0.5 - 0.6) * scale, within(1e-12));
+        assertThat(projected.toRaw(x)).containsExactly(raw, within(1e-12));
+        assertThat(projected.mapTo(plain, x)).containsExactly(plain.scale(raw), within(1e-12));
+        assertThat(projected.names()).endsWith("text_pc_0", "text_pc_1");
+    }
 }

@@ -97,6 +97,14 @@ final class TrainCommand implements Callable<Integer> {
             description = "Range for --k auto (default: 2..8).")
     String kRange;
 
+    @Option(
+            names = "--text-components",
+            paramLabel = "N",
+            defaultValue = "0",
+            description =
+                    "Project the text block to its first N principal components, stored in the model (default: 0, keep all dims).")
+    int textComponents;
+
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: 42).")
     long seed;
 
@@ -230,7 +238,7 @@ final class TrainCommand implements Callable<Integer> {
                 FeatureExport.write(
                         exportFeatures,
                         set.users(),
-                        result.spec(),
+                        result.vectorizer().names(),
                         result.points(),
                         result.segments());
                 out.printf("features written to %s%n", exportFeatures.toAbsolutePath());
@@ -266,6 +274,7 @@ final class TrainCommand implements Callable<Integer> {
                 bootstraps,
                 seed,
                 config.getDouble(SegstreamConfig.TEXT_WEIGHT_CONFIG),
+                textComponents,
                 previous);
     }
 

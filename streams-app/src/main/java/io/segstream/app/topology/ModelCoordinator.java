@@ -132,9 +132,7 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
             return null;
         }
         Map<Integer, ClusterDelta> batch = new HashMap<>();
-        int dimension =
-                current.getFeatureSpec().getNames().size()
-                        + current.getFeatureSpec().getTextDimension();
+        int dimension = SegmentModels.dimension(current);
         for (io.segstream.schemas.ClusterDelta d : delta.getDeltas()) {
             if (d.getSum().size() != dimension) {
                 continue;

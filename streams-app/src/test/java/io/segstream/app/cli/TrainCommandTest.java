@@ -76,6 +76,8 @@ class TrainCommandTest {
                                     "4",
                                     "--seed",
                                     "7",
+                                    "--text-components",
+                                    "16",
                                     "--previous-model",
                                     dir.resolve("v1.avro").toString(),
                                     "--out",
@@ -89,6 +91,8 @@ class TrainCommandTest {
                     .contains("keep their segment id")
                     .contains("published model v2 (major 2)");
             assertThat(ModelFile.read(dir.resolve("v2.avro")).getParentVersion()).isEqualTo(1L);
+            assertThat(ModelFile.read(dir.resolve("v2.avro")).getProjection().getOutputDimension())
+                    .isEqualTo(16);
 
             CliRun rollback = new CliRun();
             assertThat(

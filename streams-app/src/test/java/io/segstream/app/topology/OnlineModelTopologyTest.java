@@ -10,9 +10,13 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.segstream.app.config.SegstreamConfig;
+import io.segstream.core.clustering.Cluster;
 import io.segstream.core.clustering.MiniBatchUpdate;
 import io.segstream.core.encoder.CachingTextEncoder;
 import io.segstream.core.encoder.EncoderConfig;
+import io.segstream.core.features.FeatureSpec;
+import io.segstream.core.features.TextProjection;
+import io.segstream.core.model.SegmentModels;
 import io.segstream.schemas.Centroid;
 import io.segstream.schemas.CentroidDelta;
 import io.segstream.schemas.EncoderInfo;
@@ -23,6 +27,7 @@ import io.segstream.schemas.SegmentModel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -358,6 +363,50 @@ class OnlineModelTopologyTest {
                     h.driver.getKeyValueStore(SegstreamTopology.COORDINATOR_STORE);
             assertThat(state.get(RefitPanel.PREFIX + "gone")).isNull();
             assertThat(state.get(RefitPanel.PREFIX + "other")).isNotNull();
+        }
+    }
+
+    @Test
+    void shouldScoreAndLearnWithAModelWhoseTextBlockIsProjected() {
+        try (TopologyHarness h = new TopologyHarness(encoder, stateDir, Map.of())) {
+            double[][] components = new double[2][384];
+            components[0][0] = 1;
+            components[1][1] = 1;
+            TextProjection projection = new TextProjection(new double[384], components);
+            FeatureSpec spec = TestModels.ordersOnlySpec(384);
+            List<Cluster> clusters = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                double[] center = new double[12 + 2];
+                center[TestModels.ORDERS_LOG] = i == 0 ? 0.5 : 3.0;
+                clusters.add(new Cluster(i, center, 10));
+            }
+            h.publish(
+                    SegmentModels.trained(
+                            1,
+                            1,
+                            null,
+                            spec,
+                            projection,
+                            clusters,
+                            id -> "s" + id,
+                            id -> "",
+                            info,
+                            T0,
+                            T0,
+                            T0,
+                            1,
+                            Map.of(),
+                            Map.of()));
+
+            h.clicks.pipeInput("browser", view("browser", T0, "Red retrospot mug", "Home", 2.55));
+
+            assertThat(h.changes.readValue().getNewSegment()).isZero();
+            CentroidDelta delta = h.deltas.readValue();
+            assertThat(delta.getDeltas().get(0).getSum()).hasSize(14);
+            SegmentModel v2 = h.feedBackModels().get(0);
+            assertThat(v2.getProjection()).isNotNull();
+            assertThat(v2.getCentroids()).allSatisfy(c -> assertThat(c.getVector()).hasSize(14));
+            assertThat(h.dlqRecords()).isEmpty();
         }
     }
 
