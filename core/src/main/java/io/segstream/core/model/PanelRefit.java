@@ -17,13 +17,13 @@ import java.util.Map;
 
 /**
  * The online model's periodic re-fit on a panel of users' raw features: the scaling refitted,
- * k-means++ with restarts, and each new centre given the id of the old centre it matches best
+ * k-means++ with restarts (and the current centres as one more start), and each new centre given the id of the old centre it matches best
  * (Hungarian method, old centres mapped through raw values into the new scaling). A new major
  * version of the base model.
  */
 public final class PanelRefit {
 
-    public static final int RESTARTS = 3;
+    public static final int RESTARTS = 5;
 
     /**
      * Lloyd iterations per restart: the coordinator re-fits inline, between mini-batches, so a
@@ -60,7 +60,6 @@ public final class PanelRefit {
         FeatureVectorizer old = new FeatureVectorizer(oldSpec, settings, projection);
         FeatureVectorizer vectorizer = new FeatureVectorizer(spec, settings, projection);
         List<double[]> points = usable.stream().map(vectorizer::scale).toList();
-        KMeansFit fit = KMeansPlusPlus.fit(points, k, RESTARTS, seed, MAX_ITERATIONS, TOLERANCE);
         List<Cluster> previous = new ArrayList<>();
         base.getCentroids()
                 .forEach(
@@ -72,6 +71,16 @@ public final class PanelRefit {
                                             old.mapTo(vectorizer, cluster.center()),
                                             cluster.weight()));
                         });
+        // the current centres are one more start: a re-fit keeps them unless a fresh k-means++
+        // start finds a better optimum, so a good model is not traded for an unlucky seeding
+        KMeansFit warm =
+                KMeansPlusPlus.refine(
+                        points,
+                        previous.stream().map(Cluster::center).toList(),
+                        MAX_ITERATIONS,
+                        TOLERANCE);
+        KMeansFit cold = KMeansPlusPlus.fit(points, k, RESTARTS, seed, MAX_ITERATIONS, TOLERANCE);
+        KMeansFit fit = cold.inertia() < warm.inertia() ? cold : warm;
         int[] ids = SegmentAlignment.align(previous, fit.centers());
         double[] weights = new double[k];
         for (int label : fit.labels()) {
