@@ -17,9 +17,9 @@ import java.util.Map;
 
 /**
  * The online model's periodic re-fit on a panel of users' raw features: the scaling refitted,
- * k-means++ with restarts (and the current centres as one more start), and each new centre given the id of the old centre it matches best
- * (Hungarian method, old centres mapped through raw values into the new scaling). A new major
- * version of the base model.
+ * k-means++ with restarts (and the current centres as one more start), and each new centre given
+ * the id of the old centre it matches best (Hungarian method, old centres mapped through raw values
+ * into the new scaling). A new major version of the base model.
  */
 public final class PanelRefit {
 
