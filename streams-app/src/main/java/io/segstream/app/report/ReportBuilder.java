@@ -209,8 +209,11 @@ public final class ReportBuilder {
         return new ReportData.Projection(round(explained), points);
     }
 
-    /** Distance each centroid moved from the previous version with the same feature scaling. */
-    static ReportData.Drift drift(List<SegmentModel> models) {
+    /**
+     * Distance each centroid moved from the previous version, measured in the newer version's space
+     * (the older centre mapped there through raw values when a re-fit changed the scaling).
+     */
+    ReportData.Drift drift(List<SegmentModel> models) {
         List<SegmentModel> sorted = new ArrayList<>(models);
         sorted.sort(Comparator.comparingLong(SegmentModel::getVersion));
         TreeSet<Integer> ids = new TreeSet<>();
@@ -221,19 +224,32 @@ public final class ReportBuilder {
         for (int v = 1; v < sorted.size(); v++) {
             SegmentModel prev = sorted.get(v - 1);
             SegmentModel cur = sorted.get(v);
-            boolean comparable =
-                    SegmentModels.featureSpec(prev).equals(SegmentModels.featureSpec(cur));
+            FeatureVectorizer from = vectorizer(prev);
+            FeatureVectorizer to = vectorizer(cur);
             versions.add(cur.getVersion());
             for (int id : ids) {
                 Centroid a = centroid(prev, id);
                 Centroid b = centroid(cur, id);
-                series.get(id)
-                        .add(comparable && a != null && b != null ? round(distance(a, b)) : null);
+                Double moved = null;
+                if (a != null && b != null) {
+                    double[] before = from.mapTo(to, SegmentModels.cluster(a).center());
+                    moved = round(Math.sqrt(SegmentModels.cluster(b).squaredDistanceTo(before)));
+                }
+                series.get(id).add(moved);
             }
         }
         List<ReportData.Series> out = new ArrayList<>();
         series.forEach((id, values) -> out.add(new ReportData.Series("segment " + id, values)));
         return new ReportData.Drift(versions, out);
+    }
+
+    private FeatureVectorizer vectorizer(SegmentModel model) {
+        return ScoringModel.of(
+                        model,
+                        settings,
+                        model.getTextEncoder().getModelId(),
+                        model.getTextEncoder().getDimension())
+                .vectorizer();
     }
 
     private static ReportData.Personas personas(
@@ -265,15 +281,6 @@ public final class ReportBuilder {
                 .filter(c -> c.getSegmentId() == id)
                 .findFirst()
                 .orElse(null);
-    }
-
-    private static double distance(Centroid a, Centroid b) {
-        double s = 0;
-        for (int i = 0; i < a.getVector().size(); i++) {
-            double d = a.getVector().get(i) - b.getVector().get(i);
-            s += d * d;
-        }
-        return Math.sqrt(s);
     }
 
     private static double round(double x) {
