@@ -331,8 +331,12 @@ final class TrainCommand implements Callable<Integer> {
                 });
         events.sort(Comparator.comparingLong(ShopEvent::time));
         err.printf(
+                Locale.ROOT,
                 "read %,d events from %s and %s (%d undecodable skipped)%n",
-                events.size(), config.topics().clicks(), config.topics().orders(), undecodable[0]);
+                events.size(),
+                config.topics().clicks(),
+                config.topics().orders(),
+                undecodable[0]);
         return events;
     }
 

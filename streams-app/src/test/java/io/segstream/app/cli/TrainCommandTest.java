@@ -2,11 +2,24 @@ package io.segstream.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.segstream.app.config.SegstreamConfig;
 import io.segstream.app.embedded.EmbeddedKafkaCluster;
+import io.segstream.app.runtime.TopicAdmin;
+import io.segstream.core.dataset.OnlineRetail;
 import io.segstream.core.testing.SharedData;
+import io.segstream.schemas.AvroCodec;
+import io.segstream.schemas.OrderEvent;
 import io.segstream.trainer.ModelFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,6 +125,66 @@ class TrainCommandTest {
                     .containsPattern("(?m)^\\s+1\\s+1 TRAINER")
                     .containsPattern("(?m)^\\s+2\\s+2 TRAINER")
                     .containsPattern("(?m)^\\s+3\\s+3 ROLLBACK");
+        }
+    }
+
+    @Test
+    void shouldTrainOnTheInputTopics() throws Exception {
+        List<OrderEvent> orders =
+                OnlineRetail.read(SharedData.onlineRetailDev()).orders().stream()
+                        .filter(
+                                o ->
+                                        o.getEventTime()
+                                                .isBefore(
+                                                        java.time.Instant.parse(
+                                                                "2011-03-01T00:00:00Z")))
+                        .toList();
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
+            SegstreamConfig config =
+                    new SegstreamConfig(
+                            Map.of(
+                                    SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                    kafka.bootstrapServers()));
+            TopicAdmin.ensureTopics(config);
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+            AvroCodec<OrderEvent> codec = AvroCodec.of(OrderEvent.class);
+            try (KafkaProducer<String, byte[]> producer =
+                    new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+                for (OrderEvent o : orders) {
+                    producer.send(
+                            new ProducerRecord<>(
+                                    config.topics().orders(), o.getUserId(), codec.encode(o)));
+                }
+                producer.send(
+                        new ProducerRecord<>(
+                                config.topics().orders(), "broken", new byte[] {1, 2, 3}));
+            }
+
+            CliRun cli = new CliRun();
+            int code =
+                    cli.run(
+                            "train",
+                            "--bootstrap-servers",
+                            kafka.bootstrapServers(),
+                            "--horizon",
+                            "0",
+                            "--k",
+                            "3",
+                            "--out",
+                            dir.resolve("from-topics.avro").toString());
+
+            assertThat(code).as(cli.err.toString()).isZero();
+            assertThat(cli.err.toString())
+                    .contains(
+                            String.format(
+                                    "read %,d events from segstream.clicks and segstream.orders (1 undecodable skipped)",
+                                    orders.size()));
+            long customers = orders.stream().map(OrderEvent::getUserId).distinct().count();
+            assertThat(cli.out.toString())
+                    .contains(String.format("3 segments from %,d users", customers));
+            assertThat(ModelFile.read(dir.resolve("from-topics.avro")).getK()).isEqualTo(3);
         }
     }
 
