@@ -37,6 +37,7 @@ final class ProgressLine {
                         .mapToDouble(c -> c.count())
                         .sum();
         var version = app.registry().find("segstream.model.version").gauge();
+        var segments = app.registry().find("segstream.model.segments").gauge();
         int filled =
                 (int)
                         Math.min(
@@ -45,7 +46,7 @@ final class ProgressLine {
                                         WIDTH * Math.min(processed, total) / Math.max(1, total)));
         progress.printf(
                 Locale.ROOT,
-                "\r[%s%s] events %,d/%,d sent %,d · %,.0f ev/s · users %,d · model v%s · changes %,d   ",
+                "\r[%s%s] events %,d/%,d sent %,d · %,.0f ev/s · users %,d · segments %s · model v%s · changes %,d   ",
                 "#".repeat(filled),
                 ".".repeat(WIDTH - filled),
                 (long) Math.min(processed, total),
@@ -53,6 +54,7 @@ final class ProgressLine {
                 sent,
                 processed / seconds(),
                 users,
+                segments == null ? "-" : String.format(Locale.ROOT, "%.0f", segments.value()),
                 version == null ? "-" : String.format(Locale.ROOT, "%.0f", version.value()),
                 (long) changes);
         progress.flush();

@@ -55,6 +55,7 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
     private final TopologyDeps deps;
     private final MiniBatchUpdate update;
     private final AtomicLong publishedVersion = new AtomicLong();
+    private final AtomicLong publishedSegments = new AtomicLong();
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> state;
     private KeyValueStore<String, byte[]> models;
@@ -86,6 +87,9 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
                 Counter.builder("segstream.coordinator.updates")
                         .description("Model versions published by the coordinator")
                         .register(deps.registry());
+        Gauge.builder("segstream.model.segments", publishedSegments, AtomicLong::get)
+                .description("Segments of the latest model version published by this coordinator")
+                .register(deps.registry());
         Gauge.builder("segstream.model.version", publishedVersion, AtomicLong::get)
                 .description("Latest model version published by this coordinator")
                 .register(deps.registry());
@@ -309,6 +313,7 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
                         bytes,
                         timestamp));
         publishedVersion.set(model.getVersion());
+        publishedSegments.set(model.getK());
         updates.increment();
     }
 }
