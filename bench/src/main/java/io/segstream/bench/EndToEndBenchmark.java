@@ -18,11 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -166,15 +163,8 @@ public final class EndToEndBenchmark {
     }
 
     private static void produce(EmbeddedKafkaCluster kafka, String topic, List<OrderEvent> orders) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-        // strict order: a refused first batch must not be overtaken by a later one (KAFKA-15591)
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         AvroCodec<OrderEvent> codec = AvroCodec.of(OrderEvent.class);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+        try (KafkaProducer<String, byte[]> producer = kafka.orderedProducer()) {
             for (OrderEvent o : orders) {
                 producer.send(
                         new ProducerRecord<>(

@@ -1,5 +1,6 @@
 package io.segstream.trainer;
 
+import io.segstream.core.math.Vectors;
 import java.util.List;
 
 /**
@@ -26,7 +27,7 @@ public record ClusterQuality(
         double[] scatter = new double[k]; // mean distance of members to their centre
         double inertia = 0;
         for (int i = 0; i < n; i++) {
-            double d2 = squared(points.get(i), centers.get(labels[i]));
+            double d2 = Vectors.squaredDistance(points.get(i), centers.get(labels[i]));
             inertia += d2;
             sizes[labels[i]]++;
             scatter[labels[i]] += Math.sqrt(d2);
@@ -34,7 +35,7 @@ public record ClusterQuality(
         double between = 0;
         for (int c = 0; c < k; c++) {
             scatter[c] = sizes[c] == 0 ? 0 : scatter[c] / sizes[c];
-            between += sizes[c] * squared(centers.get(c), mean);
+            between += sizes[c] * Vectors.squaredDistance(centers.get(c), mean);
         }
         double db = 0;
         int used = 0;
@@ -45,7 +46,7 @@ public record ClusterQuality(
             double worst = 0;
             for (int b = 0; b < k; b++) {
                 if (b != a && sizes[b] > 0) {
-                    double sep = Math.sqrt(squared(centers.get(a), centers.get(b)));
+                    double sep = Math.sqrt(Vectors.squaredDistance(centers.get(a), centers.get(b)));
                     worst = Math.max(worst, (scatter[a] + scatter[b]) / Math.max(sep, 1e-12));
                 }
             }
@@ -69,7 +70,8 @@ public record ClusterQuality(
             int[] count = new int[k];
             for (int j : sample) {
                 if (j != i) {
-                    sum[labels[j]] += Math.sqrt(squared(points.get(i), points.get(j)));
+                    sum[labels[j]] +=
+                            Math.sqrt(Vectors.squaredDistance(points.get(i), points.get(j)));
                     count[labels[j]]++;
                 }
             }
@@ -90,14 +92,5 @@ public record ClusterQuality(
             counted++;
         }
         return counted == 0 ? 0 : total / sample.length;
-    }
-
-    static double squared(double[] a, double[] b) {
-        double s = 0;
-        for (int j = 0; j < a.length; j++) {
-            double t = a[j] - b[j];
-            s += t * t;
-        }
-        return s;
     }
 }

@@ -3,6 +3,7 @@ package io.segstream.trainer;
 import io.segstream.core.clustering.AdjustedRandIndex;
 import io.segstream.core.clustering.KMeansFit;
 import io.segstream.core.clustering.KMeansPlusPlus;
+import io.segstream.core.math.Vectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -81,7 +82,7 @@ public final class KSelection {
         for (int i = 0; i < labels.length; i++) {
             double best = Double.POSITIVE_INFINITY;
             for (int c = 0; c < centers.size(); c++) {
-                double d = ClusterQuality.squared(points.get(i), centers.get(c));
+                double d = Vectors.squaredDistance(points.get(i), centers.get(c));
                 if (d < best) {
                     best = d;
                     labels[i] = c;

@@ -107,26 +107,17 @@ public final class Trainer {
 
     /** The id of each fitted centre: kept from the previous model, or 0..k-1. */
     private int[] ids(SegmentModel previous, FeatureVectorizer vectorizer, KMeansFit fit) {
-        List<Cluster> old = new ArrayList<>();
-        if (previous != null) {
-            FeatureVectorizer before =
-                    ScoringModel.of(
-                                    previous,
-                                    profileSettings,
-                                    previous.getTextEncoder().getModelId(),
-                                    previous.getTextEncoder().getDimension())
-                            .vectorizer();
-            previous.getCentroids()
-                    .forEach(
-                            c -> {
-                                Cluster cluster = SegmentModels.cluster(c);
-                                old.add(
-                                        new Cluster(
-                                                cluster.segmentId(),
-                                                before.mapTo(vectorizer, cluster.center()),
-                                                cluster.weight()));
-                            });
+        if (previous == null) {
+            return SegmentAlignment.align(List.of(), fit.centers());
         }
+        FeatureVectorizer before =
+                ScoringModel.of(
+                                previous,
+                                profileSettings,
+                                previous.getTextEncoder().getModelId(),
+                                previous.getTextEncoder().getDimension())
+                        .vectorizer();
+        List<Cluster> old = SegmentModels.clustersIn(previous, before, vectorizer);
         return SegmentAlignment.align(old, fit.centers());
     }
 

@@ -10,6 +10,7 @@ import io.segstream.core.clustering.NearestCentroid;
 import io.segstream.core.encoder.CachingTextEncoder;
 import io.segstream.core.features.FeatureSpec;
 import io.segstream.core.features.FeatureVectorizer;
+import io.segstream.core.math.Vectors;
 import io.segstream.core.model.PanelRefit;
 import io.segstream.core.model.SegmentModels;
 import io.segstream.core.profile.ProfileSettings;
@@ -127,7 +128,7 @@ class OnlineVersusOfflineTest {
         for (double[] x : points) {
             double best = Double.POSITIVE_INFINITY;
             for (double[] c : centres) {
-                best = Math.min(best, ClusterQuality.squared(x, c));
+                best = Math.min(best, Vectors.squaredDistance(x, c));
             }
             total += best;
         }

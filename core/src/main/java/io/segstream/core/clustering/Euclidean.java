@@ -1,5 +1,6 @@
 package io.segstream.core.clustering;
 
+import io.segstream.core.math.Vectors;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,12 +14,7 @@ final class Euclidean {
 
     /** Squared Euclidean distance; the caller has checked that the dimensions match. */
     static double squaredDistance(double[] a, double[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            double d = a[i] - b[i];
-            sum += d * d;
-        }
-        return sum;
+        return Vectors.squaredDistance(a, b);
     }
 
     static double norm(double[] v) {

@@ -1,6 +1,6 @@
 package io.segstream.core.math;
 
-/** Small dense-vector helpers for unit-length embeddings. */
+/** Small dense-vector helpers: embeddings and clustering vectors. */
 public final class Vectors {
 
     private Vectors() {}
@@ -18,6 +18,16 @@ public final class Vectors {
             }
         }
         return v;
+    }
+
+    /** Squared Euclidean distance of two vectors of the same length. */
+    public static double squaredDistance(double[] a, double[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = a[i] - b[i];
+            sum += d * d;
+        }
+        return sum;
     }
 
     /** Cosine similarity; for unit vectors this is their dot product. */

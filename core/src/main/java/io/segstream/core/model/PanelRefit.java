@@ -60,17 +60,7 @@ public final class PanelRefit {
         FeatureVectorizer old = new FeatureVectorizer(oldSpec, settings, projection);
         FeatureVectorizer vectorizer = new FeatureVectorizer(spec, settings, projection);
         List<double[]> points = usable.stream().map(vectorizer::scale).toList();
-        List<Cluster> previous = new ArrayList<>();
-        base.getCentroids()
-                .forEach(
-                        c -> {
-                            Cluster cluster = SegmentModels.cluster(c);
-                            previous.add(
-                                    new Cluster(
-                                            cluster.segmentId(),
-                                            old.mapTo(vectorizer, cluster.center()),
-                                            cluster.weight()));
-                        });
+        List<Cluster> previous = SegmentModels.clustersIn(base, old, vectorizer);
         // the current centres are one more start: a re-fit keeps them unless a fresh k-means++
         // start finds a better optimum, so a good model is not traded for an unlucky seeding
         KMeansFit warm =

@@ -2,6 +2,7 @@ package io.segstream.core.model;
 
 import io.segstream.core.clustering.Cluster;
 import io.segstream.core.features.FeatureSpec;
+import io.segstream.core.features.FeatureVectorizer;
 import io.segstream.core.features.TextProjection;
 import io.segstream.schemas.Centroid;
 import io.segstream.schemas.EncoderInfo;
@@ -74,6 +75,24 @@ public final class SegmentModels {
                 .setMean(mean)
                 .setComponents(components)
                 .build();
+    }
+
+    /**
+     * The model's clusters with their centres mapped from {@code from}, the model's own space, into
+     * {@code to}'s: how a re-fit compares new centres with old ones.
+     */
+    public static List<Cluster> clustersIn(
+            SegmentModel model, FeatureVectorizer from, FeatureVectorizer to) {
+        List<Cluster> out = new ArrayList<>();
+        for (Centroid c : model.getCentroids()) {
+            Cluster cluster = cluster(c);
+            out.add(
+                    new Cluster(
+                            cluster.segmentId(),
+                            from.mapTo(to, cluster.center()),
+                            cluster.weight()));
+        }
+        return out;
     }
 
     /** Length of the model's clustering vectors (and centroids). */

@@ -3,7 +3,6 @@ package io.segstream.app.cli;
 import io.segstream.app.demo.Demo;
 import io.segstream.app.demo.DemoInput;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -98,20 +97,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private DemoInput dataset() throws IOException {
-        if (!dataset.get(0).equals("online-retail")) {
-            throw new IllegalArgumentException(
-                    "Unknown data set kind '"
-                            + dataset.get(0)
-                            + "'. Supported: online-retail; leave --dataset out for the built-in generator.");
-        }
-        Path file = Path.of(dataset.get(1));
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(
-                    "Data file "
-                            + file
-                            + " not found. Pass the Online Retail CSV (plain or .gz), e.g. "
-                            + "--dataset online-retail ../shared/data/online_retail/online_retail_dev.csv.gz");
-        }
+        Path file =
+                DatasetOption.onlineRetailFile(
+                        dataset, "leave --dataset out for the built-in generator.");
         return DemoInput.onlineRetail(file, customers);
     }
 }

@@ -290,19 +290,9 @@ final class TrainCommand implements Callable<Integer> {
 
     private List<ShopEvent> events(SegstreamConfig config, PrintWriter err) throws Exception {
         if (dataset != null) {
-            if (!dataset.get(0).equals("online-retail")) {
-                throw new IllegalArgumentException(
-                        "Unknown data set kind '"
-                                + dataset.get(0)
-                                + "'. Supported: online-retail.");
-            }
-            Path file = Path.of(dataset.get(1));
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException(
-                        "Data file "
-                                + file
-                                + " not found. Pass the Online Retail CSV, e.g. --dataset online-retail ../shared/data/online_retail/online_retail_dev.csv.gz");
-            }
+            Path file =
+                    DatasetOption.onlineRetailFile(
+                            dataset, "or train on the topics with --bootstrap-servers.");
             DemoInput input = DemoInput.onlineRetail(file, Integer.MAX_VALUE);
             input.notes().forEach(err::println);
             return input.events();

@@ -26,14 +26,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 
@@ -236,19 +232,12 @@ public final class Demo {
             List<ShopEvent> events,
             ProgressLine bar)
             throws InterruptedException {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-        // strict order per partition: a user's events must arrive in the order they happened
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         AvroCodec<OrderEvent> orders = AvroCodec.of(OrderEvent.class);
         AvroCodec<ClickEvent> clicks = AvroCodec.of(ClickEvent.class);
         Map<String, List<String>> titles = new HashMap<>();
         long firstEvent = events.isEmpty() ? 0 : events.get(0).time();
         long lastPrint = 0;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+        try (KafkaProducer<String, byte[]> producer = kafka.orderedProducer()) {
             for (int i = 0; i < events.size(); i++) {
                 ShopEvent e = events.get(i);
                 if (speed > 0) {

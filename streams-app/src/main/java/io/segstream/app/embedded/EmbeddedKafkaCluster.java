@@ -30,10 +30,14 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
@@ -163,6 +167,18 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     /** {@code 127.0.0.1:port}, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return HOST + ":" + port;
+    }
+
+    /**
+     * A producer for replays into this broker: string keys, byte values, one request in flight, so
+     * a user's events stay in order and a refused first batch is not overtaken (KAFKA-15591).
+     */
+    public KafkaProducer<String, byte[]> orderedProducer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
     /** The broker listener's port on {@code 127.0.0.1}. */

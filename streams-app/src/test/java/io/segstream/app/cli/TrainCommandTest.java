@@ -14,12 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -146,12 +142,8 @@ class TrainCommandTest {
                                     SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG,
                                     kafka.bootstrapServers()));
             TopicAdmin.ensureTopics(config);
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
             AvroCodec<OrderEvent> codec = AvroCodec.of(OrderEvent.class);
-            try (KafkaProducer<String, byte[]> producer =
-                    new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<String, byte[]> producer = kafka.orderedProducer()) {
                 for (OrderEvent o : orders) {
                     producer.send(
                             new ProducerRecord<>(
