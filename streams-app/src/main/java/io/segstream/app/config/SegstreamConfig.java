@@ -117,6 +117,41 @@ public final class SegstreamConfig extends AbstractConfig {
     static final String REFIT_PANEL_USERS_DOC =
             "Most users the coordinator keeps in the re-fit panel (bounds its state).";
 
+    public static final String MODEL_RECORD_MAX_BYTES_CONFIG = "model.record.max.bytes";
+    static final String MODEL_RECORD_MAX_BYTES_DOC =
+            "Most bytes of one record a task sends to the coordinator (centroid sums, seed samples, "
+                    + "panel profiles): a larger flush is split into several records, so that the "
+                    + "model loop never writes a record near the producer's max.request.size, whatever "
+                    + "the population.";
+
+    public static final String SWEEP_INTERVAL_MS_CONFIG = "rescore.sweep.interval.ms";
+    static final String SWEEP_INTERVAL_MS_DOC =
+            "Wall-clock time between two slices of the background re-score sweep. After a new major "
+                    + "model version a user is re-scored at their next event, and the sweep re-scores "
+                    + "the rest in bounded slices, resuming where it stopped after a restart or a "
+                    + "rebalance.";
+
+    public static final String SWEEP_MAX_USERS_CONFIG = "rescore.sweep.max.users";
+    static final String SWEEP_MAX_USERS_DOC = "Most users one slice of the re-score sweep visits.";
+
+    public static final String SWEEP_MAX_MS_CONFIG = "rescore.sweep.max.ms";
+    static final String SWEEP_MAX_MS_DOC =
+            "Most wall-clock milliseconds one slice of the re-score sweep runs, so that a slice "
+                    + "never holds up the poll loop or the transaction for long.";
+
+    public static final String AGING_INTERVAL_MS_CONFIG = "segments.aging.interval.ms";
+    static final String AGING_INTERVAL_MS_DOC =
+            "Stream time between two passes of the sweep over every user as of the current stream "
+                    + "time, so that a customer who stops buying drifts in recency and changes segment "
+                    + "without any event (a time-based exit) within about this delay. 0 turns it off.";
+
+    public static final String INPUT_KEYED_BY_USER_CONFIG = "input.keyed.by.user";
+    static final String INPUT_KEYED_BY_USER_DOC =
+            "Whether the input topics are already keyed by user id and partitioned alike (the same "
+                    + "partition count and the default partitioner). Then segstream skips the re-key "
+                    + "and the repartition topic; a record whose key is not its user id goes to the "
+                    + "dead-letter topic.";
+
     public static final String KMEANS_SEED_CONFIG = "kmeans.seed";
     static final String KMEANS_SEED_DOC =
             "Random seed of seeding and reseeding, for reproducible runs.";
@@ -290,6 +325,47 @@ public final class SegstreamConfig extends AbstractConfig {
                             Importance.LOW,
                             RESEED_FRACTION_DOC)
                     .define(KMEANS_SEED_CONFIG, Type.LONG, 42L, Importance.LOW, KMEANS_SEED_DOC)
+                    .define(
+                            MODEL_RECORD_MAX_BYTES_CONFIG,
+                            Type.INT,
+                            256 * 1024,
+                            Range.between(16 * 1024, 64 * 1024 * 1024),
+                            Importance.LOW,
+                            MODEL_RECORD_MAX_BYTES_DOC)
+                    .define(
+                            SWEEP_INTERVAL_MS_CONFIG,
+                            Type.LONG,
+                            1000L,
+                            Range.between(10, 3_600_000),
+                            Importance.LOW,
+                            SWEEP_INTERVAL_MS_DOC)
+                    .define(
+                            SWEEP_MAX_USERS_CONFIG,
+                            Type.INT,
+                            20_000,
+                            Range.atLeast(1),
+                            Importance.LOW,
+                            SWEEP_MAX_USERS_DOC)
+                    .define(
+                            SWEEP_MAX_MS_CONFIG,
+                            Type.LONG,
+                            200L,
+                            Range.between(1, 60_000),
+                            Importance.LOW,
+                            SWEEP_MAX_MS_DOC)
+                    .define(
+                            AGING_INTERVAL_MS_CONFIG,
+                            Type.LONG,
+                            86_400_000L,
+                            Range.atLeast(0),
+                            Importance.MEDIUM,
+                            AGING_INTERVAL_MS_DOC)
+                    .define(
+                            INPUT_KEYED_BY_USER_CONFIG,
+                            Type.BOOLEAN,
+                            false,
+                            Importance.MEDIUM,
+                            INPUT_KEYED_BY_USER_DOC)
                     .define(
                             MAX_TEXT_CHARS_CONFIG,
                             Type.INT,

@@ -7,6 +7,7 @@ public class InvalidEventException extends RuntimeException {
     public enum Reason {
         UNDECODABLE,
         MISSING_USER_ID,
+        KEY_NOT_USER_ID,
         INVALID_PRICE,
         INVALID_QUANTITY,
         FUTURE_EVENT_TIME,

@@ -62,6 +62,24 @@ final class Events {
                 Reason.UNDECODABLE, "Unexpected record type " + event.getClass().getName());
     }
 
+    /**
+     * Checks an event of a topic keyed by user id: its key must be its user id, or the event would
+     * be applied on another task than the user's other events.
+     */
+    SpecificRecord validateKeyed(String key, SpecificRecord event) {
+        String user = validate(event);
+        if (!user.equals(key)) {
+            throw new InvalidEventException(
+                    Reason.KEY_NOT_USER_ID,
+                    "Record key '"
+                            + key
+                            + "' is not the event's user id '"
+                            + user
+                            + "' (input.keyed.by.user=true)");
+        }
+        return event;
+    }
+
     private static String userId(String id) {
         if (id == null || id.isBlank()) {
             throw new InvalidEventException(Reason.MISSING_USER_ID, "Event has no user id");

@@ -4,91 +4,59 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.segstream.app.config.SegstreamConfig;
-import io.segstream.core.clustering.Assignment;
-import io.segstream.core.clustering.Cluster;
 import io.segstream.core.clustering.ClusterDelta;
 import io.segstream.core.clustering.DeltaAccumulator;
-import io.segstream.core.clustering.NearestCentroid;
-import io.segstream.core.features.FeatureVectorizer;
 import io.segstream.core.model.ScoringModel;
 import io.segstream.core.profile.ProfileBuilder;
-import io.segstream.core.profile.ProfileCodec;
 import io.segstream.core.profile.UserProfile;
 import io.segstream.schemas.CentroidDelta;
 import io.segstream.schemas.DeletionRequest;
-import io.segstream.schemas.SegmentAssignment;
-import io.segstream.schemas.SegmentChange;
-import io.segstream.schemas.SegmentChangeType;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * The heart of segstream, one instance per stream task: keeps each user's profile, assigns the user
- * to the nearest segment of the current model with hysteresis, emits assignments and changes, and
- * accumulates the task's mini-batch of centroid deltas for the coordinator.
+ * The heart of segstream, one instance per stream task: applies each event to the user's profile
+ * and scores the user under the current model ({@link SegmentScorer}), and feeds the model loop:
+ * the task's mini-batch of centroid sums, its seed sample before the first model ({@link
+ * SeedSampler}) and its share of the re-fit panel ({@link PanelSampler}), sent to the coordinator
+ * in bounded records ({@link DeltaRecords}).
  *
- * <p>When the first model arrives, or a model with a new major version (a re-fit by the trainer),
- * every user in the task's store is re-scored against it and the resulting changes are emitted.
+ * <p>A new major model version costs no poll more than any other: a user is re-scored at their next
+ * event, and {@link RescoreSweep} re-scores the rest in bounded slices.
  */
 final class ProfileProcessor implements Processor<String, SpecificRecord, String, Output> {
 
     static final String DELTA_KEY = "deltas";
 
-    private static final long PANEL_BUCKETS = 1_000_000;
-
     private final SegstreamConfig config;
     private final TopologyDeps deps;
     private final ProfileBuilder builder;
-    private final NearestCentroid nearest;
     private final int flushRecords;
-    private final int seedUsers;
+    private final int maxRecordBytes;
     private final boolean learning;
+    private final SeedSampler seed;
+    private final PanelSampler panel;
 
     private ProcessorContext<String, Output> context;
     private KeyValueStore<String, UserProfile> profiles;
     private ModelCache models;
+    private SegmentScorer scorer;
+    private RescoreSweep sweep;
     private DeltaAccumulator deltas;
     private long intervalStart = -1;
-
-    /** Re-fit panel users scored since the last flush, latest profile each. */
-    private final Map<String, UserProfile> panelSamples = new LinkedHashMap<>();
-
-    private final long panelThreshold;
-
-    /** Deleted users the coordinator must drop from its re-fit panel. */
-    private final Set<String> forgotten = new HashSet<>();
-
-    private final long seedWarmup;
-    private long firstEventTime = -1;
-
-    /**
-     * Profiles to sample for the seed, vectorised when flushed: a snapshot of the population then.
-     */
-    private final Map<String, UserProfile> seedSamples = new LinkedHashMap<>();
-
-    /** Users whose sample this task already sent: each counts once towards kmeans.seed.users. */
-    private final Set<String> seedUsersSent = new HashSet<>();
-
     private int lastMajor = -1;
+    private long majorSince;
 
     /** The model version this task scores with, once any re-score it required is done. */
     private final AtomicLong scoringVersion = new AtomicLong();
@@ -101,16 +69,20 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         this.config = config;
         this.deps = deps;
         this.builder = new ProfileBuilder(config.profileSettings(), deps.encoder());
-        this.nearest = new NearestCentroid(config.getDouble(SegstreamConfig.HYSTERESIS_CONFIG));
         this.flushRecords = config.getInt(SegstreamConfig.FLUSH_RECORDS_CONFIG);
-        this.seedUsers = config.getInt(SegstreamConfig.SEED_USERS_CONFIG);
-        this.seedWarmup = config.getLong(SegstreamConfig.SEED_WARMUP_MS_CONFIG);
-        double panelRate =
-                config.getLong(SegstreamConfig.REFIT_EVERY_CONFIG) == 0
-                        ? 0
-                        : config.getDouble(SegstreamConfig.REFIT_SAMPLE_RATE_CONFIG);
-        this.panelThreshold = (long) Math.ceil(panelRate * PANEL_BUCKETS);
+        this.maxRecordBytes = config.getInt(SegstreamConfig.MODEL_RECORD_MAX_BYTES_CONFIG);
         this.learning = config.getBoolean(SegstreamConfig.LEARNING_ENABLED_CONFIG);
+        this.seed =
+                new SeedSampler(
+                        config.getInt(SegstreamConfig.SEED_USERS_CONFIG),
+                        config.getLong(SegstreamConfig.SEED_WARMUP_MS_CONFIG),
+                        config.profileSettings(),
+                        deps.encoder().dimension());
+        this.panel =
+                new PanelSampler(
+                        config.getLong(SegstreamConfig.REFIT_EVERY_CONFIG) == 0
+                                ? 0
+                                : config.getDouble(SegstreamConfig.REFIT_SAMPLE_RATE_CONFIG));
     }
 
     @Override
@@ -131,12 +103,29 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                 Counter.builder("segstream.events")
                         .description("Input events applied to profiles")
                         .register(registry);
+        this.scorer =
+                new SegmentScorer(
+                        context, config.getDouble(SegstreamConfig.HYSTERESIS_CONFIG), registry);
+        this.sweep =
+                new RescoreSweep(
+                        profiles,
+                        context.getStateStore(SegstreamTopology.SWEEP_STORE),
+                        scorer,
+                        new RescoreSweep.Settings(
+                                config.getInt(SegstreamConfig.SWEEP_MAX_USERS_CONFIG),
+                                config.getLong(SegstreamConfig.SWEEP_MAX_MS_CONFIG),
+                                config.getLong(SegstreamConfig.AGING_INTERVAL_MS_CONFIG),
+                                System::nanoTime),
+                        registry,
+                        context.taskId().toString());
         context.schedule(
                 Duration.ofMillis(config.getLong(SegstreamConfig.FLUSH_INTERVAL_MS_CONFIG)),
                 PunctuationType.STREAM_TIME,
                 this::flushOnSchedule);
         context.schedule(
-                Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> refreshModel());
+                Duration.ofMillis(config.getLong(SegstreamConfig.SWEEP_INTERVAL_MS_CONFIG)),
+                PunctuationType.WALL_CLOCK_TIME,
+                now -> sweep());
         this.scoringGauge =
                 Gauge.builder("segstream.model.scoring.version", scoringVersion, AtomicLong::get)
                         .description("Model version a stream task scores with (after any re-score)")
@@ -148,6 +137,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     public void close() {
         // a task that moved to another instance must not report here any more
         registry.remove(scoringGauge);
+        sweep.close(registry);
     }
 
     @Override
@@ -164,9 +154,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             profile = new UserProfile();
         }
         long eventTime = builder.apply(profile, value);
-        if (firstEventTime < 0) {
-            firstEventTime = eventTime;
-        }
+        seed.observe(eventTime);
         events.increment();
         // scored as of the user's own latest event: the task's stream time would also count records
         // fetched ahead, and so depend on timing rather than on the data
@@ -174,111 +162,34 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         ScoringModel model = models.current();
         if (model == null) {
             if (learning) {
-                sample(user, profile);
+                seed.offer(user, profile);
             }
         } else {
-            score(user, profile, model, now, nearest, false);
+            score(user, profile, model, now);
         }
         profiles.put(user, profile);
-        if (deltas.pendingPoints() >= flushRecords || seedSamples.size() >= flushRecords) {
+        if (deltas.pendingPoints() >= flushRecords || seed.pending() >= flushRecords) {
             flush(now);
         }
     }
 
-    private void sample(String user, UserProfile profile) {
-        if (seedUsersSent.contains(user)) {
-            return;
+    private void score(String user, UserProfile profile, ScoringModel model, long now) {
+        boolean stale =
+                profile.segment() != UserProfile.NO_SEGMENT && profile.modelVersion() < majorSince;
+        double[] x =
+                scorer.score(
+                        user,
+                        profile,
+                        model,
+                        now,
+                        stale ? SegmentScorer.Reason.NEW_MAJOR : SegmentScorer.Reason.EVENT);
+        if (stale) {
+            sweep.rescoredAtEvent();
         }
-        if (seedUsersSent.size() + seedSamples.size() < seedUsers
-                || seedSamples.containsKey(user)) {
-            seedSamples.put(user, profile);
+        if (learning) {
+            deltas.add(profile.segment(), x);
+            panel.offer(user, profile);
         }
-    }
-
-    /**
-     * Assigns the user under {@code model}; emits the assignment and a change when the segment
-     * changes.
-     */
-    private void score(
-            String user,
-            UserProfile profile,
-            ScoringModel model,
-            long now,
-            NearestCentroid rule,
-            boolean rescore) {
-        double[] x = model.vectorizer().vectorize(profile, now);
-        boolean known = profile.segment() != UserProfile.NO_SEGMENT;
-        Assignment a =
-                rule.assign(x, model.clusters(), rescore || !known ? null : profile.segment());
-        int previous = profile.segment();
-        boolean changed = !known || a.segmentId() != previous;
-        double previousDistance = known ? distanceTo(model, previous, x) : Double.NaN;
-        profile.assign(a.segmentId(), model.version(), a.distance());
-        if (!rescore && learning) {
-            deltas.add(a.segmentId(), x);
-            if (panelThreshold > 0 && inPanel(user)) {
-                panelSamples.put(user, profile);
-            }
-        }
-        if (changed) {
-            SegmentChangeType type =
-                    !known
-                            ? SegmentChangeType.FIRST_ASSIGNMENT
-                            : rescore ? SegmentChangeType.RESCORED : SegmentChangeType.MOVED;
-            emitAssignment(user, profile, model, now);
-            context.forward(
-                    new Record<>(
-                            user,
-                            new Output.Change(
-                                    SegmentChange.newBuilder()
-                                            .setUserId(user)
-                                            .setChangeType(type)
-                                            .setPreviousSegment(known ? previous : null)
-                                            .setNewSegment(a.segmentId())
-                                            .setPreviousDistance(
-                                                    Double.isNaN(previousDistance)
-                                                            ? null
-                                                            : previousDistance)
-                                            .setNewDistance(a.distance())
-                                            .setModelVersion(model.version())
-                                            .setEventTime(Instant.ofEpochMilli(now))
-                                            .setDrivers(
-                                                    Drivers.explain(
-                                                            model,
-                                                            x,
-                                                            known ? previous : null,
-                                                            a.segmentId(),
-                                                            profile,
-                                                            now))
-                                            .build()),
-                            now));
-            Counter.builder("segstream.segment.changes")
-                    .tag("type", type.name())
-                    .register(registry)
-                    .increment();
-        }
-    }
-
-    private static double distanceTo(ScoringModel model, int segment, double[] x) {
-        for (Cluster c : model.clusters()) {
-            if (c.segmentId() == segment) {
-                return Math.sqrt(c.squaredDistanceTo(x));
-            }
-        }
-        return Double.NaN;
-    }
-
-    private void emitAssignment(String user, UserProfile profile, ScoringModel model, long now) {
-        SegmentAssignment assignment =
-                SegmentAssignment.newBuilder()
-                        .setUserId(user)
-                        .setSegmentId(profile.segment())
-                        .setSegmentName(model.name(profile.segment()))
-                        .setDistance(profile.segmentDistance())
-                        .setModelVersion(model.version())
-                        .setEventTime(Instant.ofEpochMilli(now))
-                        .build();
-        context.forward(new Record<>(user, new Output.Assignment(assignment), now));
     }
 
     private void delete(String user, DeletionRequest request, long timestamp) {
@@ -287,39 +198,18 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                 profile == null || profile.segment() == UserProfile.NO_SEGMENT
                         ? null
                         : profile.segment();
-        seedSamples.remove(user);
-        panelSamples.remove(user);
-        if (panelThreshold > 0 && inPanel(user)) {
-            forgotten.add(user);
-        }
-        context.forward(new Record<>(user, new Output.Assignment(null), timestamp));
+        seed.forget(user);
+        panel.forget(user);
         ScoringModel model = models.current();
-        context.forward(
-                new Record<>(
-                        user,
-                        new Output.Change(
-                                SegmentChange.newBuilder()
-                                        .setUserId(user)
-                                        .setChangeType(SegmentChangeType.DELETED)
-                                        .setPreviousSegment(previous)
-                                        .setNewSegment(null)
-                                        .setPreviousDistance(null)
-                                        .setNewDistance(null)
-                                        .setModelVersion(model == null ? 0 : model.version())
-                                        .setEventTime(request.getRequestTime())
-                                        .setDrivers(List.of())
-                                        .build()),
-                        timestamp));
-        Counter.builder("segstream.segment.changes")
-                .tag("type", SegmentChangeType.DELETED.name())
-                .register(registry)
-                .increment();
+        scorer.deleted(
+                user,
+                previous,
+                model == null ? 0 : model.version(),
+                request.getRequestTime(),
+                timestamp);
     }
 
-    /**
-     * Picks up a new model; re-scores every local user on the first model and on a new major
-     * version.
-     */
+    /** Picks up a new model; a new major version starts a re-score pass of the sweep. */
     private void refreshModel() {
         if (!models.refresh()) {
             return;
@@ -327,37 +217,26 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         ScoringModel model = models.current();
         if (model.majorVersion() != lastMajor) {
             lastMajor = model.majorVersion();
-            rescoreAll(model, models.majorSince());
+            majorSince = models.majorSince();
+            seed.clear();
+            sweep.newMajor();
         }
-        scoringVersion.set(model.version());
+        if (!sweep.pending(majorSince)) {
+            scoringVersion.set(model.version());
+        }
     }
 
-    /**
-     * Re-scores the users not yet scored under the model's major version (all of them on a new
-     * major; after a restart only those the previous run had not reached), writing each back as it
-     * goes rather than holding the whole store in memory.
-     */
-    private void rescoreAll(ScoringModel model, long majorSince) {
-        long now = Math.max(0, context.currentStreamTimeMs());
-        NearestCentroid fresh = new NearestCentroid(0);
-        try (KeyValueIterator<String, UserProfile> all = profiles.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, UserProfile> kv = all.next();
-                if (kv.value.segment() != UserProfile.NO_SEGMENT
-                        && kv.value.modelVersion() >= majorSince) {
-                    continue;
-                }
-                score(
-                        kv.key,
-                        kv.value,
-                        model,
-                        Math.max(now, kv.value.lastEventTime()),
-                        fresh,
-                        true);
-                profiles.put(kv.key, kv.value);
-            }
+    /** One bounded slice of the re-score sweep. */
+    private void sweep() {
+        refreshModel();
+        ScoringModel model = models.current();
+        if (model == null) {
+            return;
         }
-        seedSamples.clear();
+        sweep.runSlice(model, majorSince, context.currentStreamTimeMs());
+        if (!sweep.pending(majorSince)) {
+            scoringVersion.set(model.version());
+        }
     }
 
     /**
@@ -374,80 +253,39 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
 
     /**
      * Sends this task's mini-batch (or, before the first model, its seed sample) to the
-     * coordinator.
+     * coordinator, in records of at most {@code model.record.max.bytes}.
      */
     private void flush(long streamTime) {
         ScoringModel model = models.current();
+        boolean sendSeed = model == null && !seed.warmingUp(streamTime);
         Map<Integer, ClusterDelta> batch = deltas.drain();
-        boolean warmingUp = model == null && streamTime - firstEventTime < seedWarmup;
-        if (batch.isEmpty() && forgotten.isEmpty() && (seedSamples.isEmpty() || warmingUp)) {
-            return;
-        }
-        List<io.segstream.schemas.ClusterDelta> out = new ArrayList<>();
+        List<io.segstream.schemas.ClusterDelta> sums = new ArrayList<>(batch.size());
         for (ClusterDelta d : batch.values()) {
-            out.add(
+            List<Double> sum = new ArrayList<>(d.dimension());
+            for (double v : d.sum()) {
+                sum.add(v);
+            }
+            sums.add(
                     io.segstream.schemas.ClusterDelta.newBuilder()
                             .setSegmentId(d.segmentId())
                             .setCount(d.count())
-                            .setSum(toList(d.sum()))
+                            .setSum(sum)
                             .build());
         }
-        List<List<Double>> samples = new ArrayList<>();
-        if (model == null && !warmingUp) {
-            // read at flush time, so recency and tenure vary across the sample as in the population
-            long asOf = Math.max(0, streamTime);
-            int dimension = deps.encoder().dimension();
-            seedSamples
-                    .values()
-                    .forEach(
-                            p ->
-                                    samples.add(
-                                            toList(
-                                                    FeatureVectorizer.raw(
-                                                            p,
-                                                            Math.max(asOf, p.lastEventTime()),
-                                                            builder.settings(),
-                                                            dimension))));
-            seedUsersSent.addAll(seedSamples.keySet());
+        DeltaRecords.Flush flush =
+                new DeltaRecords.Flush(
+                        context.taskId().toString(),
+                        model == null ? 0 : model.version(),
+                        Instant.ofEpochMilli(Math.max(0, streamTime)),
+                        sums,
+                        sendSeed ? seed.drain(streamTime) : List.of(),
+                        panel.users(),
+                        panel.profiles(),
+                        panel.forgotten());
+        panel.clear();
+        for (CentroidDelta record : DeltaRecords.split(flush, maxRecordBytes)) {
+            context.forward(
+                    new Record<>(DELTA_KEY, new Output.Delta(record), Math.max(0, streamTime)));
         }
-        if (!warmingUp) {
-            seedSamples.clear();
-        }
-        // profiles, not vectors: the coordinator reads them as of its own time, as re-scoring does
-        List<String> panelUsers = new ArrayList<>(panelSamples.keySet());
-        List<ByteBuffer> panelProfiles =
-                panelSamples.values().stream()
-                        .map(p -> ByteBuffer.wrap(ProfileCodec.encode(p)))
-                        .toList();
-        panelSamples.clear();
-        List<String> forget = new ArrayList<>(forgotten);
-        forgotten.clear();
-        CentroidDelta delta =
-                CentroidDelta.newBuilder()
-                        .setTaskId(context.taskId().toString())
-                        .setBaseModelVersion(model == null ? 0 : model.version())
-                        .setFlushTime(Instant.ofEpochMilli(Math.max(0, streamTime)))
-                        .setDeltas(out)
-                        .setSeedSamples(samples)
-                        .setPanelUsers(panelUsers)
-                        .setPanelProfiles(panelProfiles)
-                        .setForgetUsers(forget)
-                        .build();
-        context.forward(new Record<>(DELTA_KEY, new Output.Delta(delta), Math.max(0, streamTime)));
-    }
-
-    /** Whether {@code user} is in the re-fit panel: the same users on every task and restart. */
-    private boolean inPanel(String user) {
-        long bucket =
-                Math.floorMod(Utils.murmur2(user.getBytes(StandardCharsets.UTF_8)), PANEL_BUCKETS);
-        return bucket < panelThreshold;
-    }
-
-    private static List<Double> toList(double[] values) {
-        List<Double> list = new ArrayList<>(values.length);
-        for (double v : values) {
-            list.add(v);
-        }
-        return list;
     }
 }

@@ -39,10 +39,14 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * clicks, orders, deletions -> validate + re-key by user -> events-by-user (repartition)
- *   -> profile-processor [user-profiles] -> segments, segments-json, segment-changes, centroid-deltas
+ *   -> profile-processor [user-profiles, rescore-sweep-state]
+ *   -> segments, segments-json, segment-changes, centroid-deltas
  * centroid-deltas (1 partition) -> model-coordinator [coordinator-state] -> segment-model
  * segment-model -> global store [segment-model-store], read by both processors
  * </pre>
+ *
+ * <p>With {@code input.keyed.by.user} the inputs are validated in place (a key must be its event's
+ * user id) and feed the profile processor without the re-key and the repartition topic.
  */
 public final class SegstreamTopology {
 
@@ -55,6 +59,7 @@ public final class SegstreamTopology {
     public static final String EVENTS_BY_USER = "events-by-user";
     public static final String PROFILE_PROCESSOR = "profile-processor";
     public static final String PROFILES_STORE = "user-profiles";
+    public static final String SWEEP_STORE = "rescore-sweep-state";
     public static final String SEGMENTS_SINK = "segments-sink";
     public static final String SEGMENTS_JSON_SINK = "segments-json-sink";
     public static final String CHANGES_SINK = "segment-changes-sink";
@@ -90,6 +95,11 @@ public final class SegstreamTopology {
                         new ProfileSerde()));
         builder.addStateStore(
                 Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(SWEEP_STORE),
+                        Serdes.String(),
+                        Serdes.String()));
+        builder.addStateStore(
+                Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(COORDINATOR_STORE),
                         Serdes.String(),
                         Serdes.ByteArray()));
@@ -99,43 +109,50 @@ public final class SegstreamTopology {
                         config.getInt(SegstreamConfig.MAX_TEXT_CHARS_CONFIG),
                         config.getLong(SegstreamConfig.MAX_FUTURE_MS_CONFIG),
                         deps.wallClock());
-        EventTimeExtractor eventTime = new EventTimeExtractor();
+        boolean keyed = config.getBoolean(SegstreamConfig.INPUT_KEYED_BY_USER_CONFIG);
         KStream<String, SpecificRecord> clicks =
-                builder.stream(
-                                topics.clicks(),
-                                Consumed.with(Serdes.String(), AvroSerde.of(ClickEvent.class))
-                                        .withName(CLICKS_SOURCE)
-                                        .withTimestampExtractor(eventTime))
-                        .selectKey((k, v) -> events.validate(v), Named.as(VALIDATE_CLICKS))
-                        .mapValues(v -> (SpecificRecord) v, Named.as(VALIDATE_CLICKS + "-upcast"));
+                input(
+                        builder,
+                        events,
+                        keyed,
+                        topics.clicks(),
+                        ClickEvent.class,
+                        CLICKS_SOURCE,
+                        VALIDATE_CLICKS);
         KStream<String, SpecificRecord> orders =
-                builder.stream(
-                                topics.orders(),
-                                Consumed.with(Serdes.String(), AvroSerde.of(OrderEvent.class))
-                                        .withName(ORDERS_SOURCE)
-                                        .withTimestampExtractor(eventTime))
-                        .selectKey((k, v) -> events.validate(v), Named.as(VALIDATE_ORDERS))
-                        .mapValues(v -> (SpecificRecord) v, Named.as(VALIDATE_ORDERS + "-upcast"));
+                input(
+                        builder,
+                        events,
+                        keyed,
+                        topics.orders(),
+                        OrderEvent.class,
+                        ORDERS_SOURCE,
+                        VALIDATE_ORDERS);
         KStream<String, SpecificRecord> deletions =
-                builder.stream(
-                                topics.deletions(),
-                                Consumed.with(Serdes.String(), AvroSerde.of(DeletionRequest.class))
-                                        .withName(DELETIONS_SOURCE)
-                                        .withTimestampExtractor(eventTime))
-                        .selectKey((k, v) -> events.validate(v), Named.as(VALIDATE_DELETIONS))
-                        .mapValues(
-                                v -> (SpecificRecord) v, Named.as(VALIDATE_DELETIONS + "-upcast"));
+                input(
+                        builder,
+                        events,
+                        keyed,
+                        topics.deletions(),
+                        DeletionRequest.class,
+                        DELETIONS_SOURCE,
+                        VALIDATE_DELETIONS);
 
-        KStream<String, Output> outputs =
+        KStream<String, SpecificRecord> merged =
                 clicks.merge(orders, Named.as("merge-orders"))
-                        .merge(deletions, Named.as("merge-deletions"))
-                        .repartition(
-                                Repartitioned.with(Serdes.String(), new UserEventSerde())
-                                        .withName(EVENTS_BY_USER))
-                        .process(
-                                () -> new ProfileProcessor(config, deps),
-                                Named.as(PROFILE_PROCESSOR),
-                                PROFILES_STORE);
+                        .merge(deletions, Named.as("merge-deletions"));
+        if (!keyed) {
+            merged =
+                    merged.repartition(
+                            Repartitioned.with(Serdes.String(), new UserEventSerde())
+                                    .withName(EVENTS_BY_USER));
+        }
+        KStream<String, Output> outputs =
+                merged.process(
+                        () -> new ProfileProcessor(config, deps),
+                        Named.as(PROFILE_PROCESSOR),
+                        PROFILES_STORE,
+                        SWEEP_STORE);
 
         KStream<String, SegmentAssignment> assignments =
                 outputs.filter(
@@ -180,6 +197,31 @@ public final class SegstreamTopology {
                         Produced.with(Serdes.String(), Serdes.ByteArray()).withName(MODEL_SINK));
 
         return builder.build();
+    }
+
+    /**
+     * One validated input topic: re-keyed by user id, or, when the topic is keyed by user already,
+     * checked in place so that the key stays and no repartition follows.
+     */
+    private static <T extends SpecificRecord> KStream<String, SpecificRecord> input(
+            StreamsBuilder builder,
+            Events events,
+            boolean keyedByUser,
+            String topic,
+            Class<T> type,
+            String sourceName,
+            String validateName) {
+        KStream<String, T> source =
+                builder.stream(
+                        topic,
+                        Consumed.with(Serdes.String(), AvroSerde.of(type))
+                                .withName(sourceName)
+                                .withTimestampExtractor(new EventTimeExtractor()));
+        if (keyedByUser) {
+            return source.mapValues(events::validateKeyed, Named.as(validateName));
+        }
+        return source.selectKey((k, v) -> events.validate(v), Named.as(validateName))
+                .mapValues(v -> (SpecificRecord) v, Named.as(validateName + "-upcast"));
     }
 
     /** Kafka Streams properties: the config's, plus the dead-letter handlers and their settings. */

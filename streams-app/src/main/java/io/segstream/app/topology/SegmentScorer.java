@@ -1,0 +1,143 @@
+package io.segstream.app.topology;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.segstream.core.clustering.Assignment;
+import io.segstream.core.clustering.Cluster;
+import io.segstream.core.clustering.NearestCentroid;
+import io.segstream.core.model.ScoringModel;
+import io.segstream.core.profile.UserProfile;
+import io.segstream.schemas.SegmentAssignment;
+import io.segstream.schemas.SegmentChange;
+import io.segstream.schemas.SegmentChangeType;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Assigns a user to a segment of a model and, when the segment changes, emits the new assignment
+ * and a change event with the features that drove it. Used on every event and by the re-score
+ * sweep.
+ */
+final class SegmentScorer {
+
+    /** Why a user is scored: which rule applies, and what a change is called. */
+    enum Reason {
+        /** A new event: hysteresis keeps the current segment within the margin. */
+        EVENT,
+        /** A new major model version: no margin, the old assignment means nothing under it. */
+        NEW_MAJOR,
+        /** Time passed without events: hysteresis, as for an event. */
+        AGING
+    }
+
+    private final ProcessorContext<String, Output> context;
+    private final NearestCentroid withMargin;
+    private final Map<SegmentChangeType, Counter> changes = new EnumMap<>(SegmentChangeType.class);
+
+    SegmentScorer(ProcessorContext<String, Output> context, double hysteresis, MeterRegistry r) {
+        this.context = context;
+        this.withMargin = new NearestCentroid(hysteresis);
+        // registered once: a registry lookup per change showed in the profile of a busy task
+        for (SegmentChangeType type : SegmentChangeType.values()) {
+            changes.put(
+                    type,
+                    Counter.builder("segstream.segment.changes")
+                            .description("Segment change events emitted, by type")
+                            .tag("type", type.name())
+                            .register(r));
+        }
+    }
+
+    /**
+     * Scores {@code profile} as of {@code now}, updating its assignment; returns the user's vector
+     * in model space.
+     */
+    double[] score(String user, UserProfile profile, ScoringModel model, long now, Reason reason) {
+        double[] x = model.vectorizer().vectorize(profile, now);
+        boolean known = profile.segment() != UserProfile.NO_SEGMENT;
+        // under a new major the old segment id has no claim: no margin holds the user in it
+        Integer current = known && reason != Reason.NEW_MAJOR ? profile.segment() : null;
+        Assignment a = withMargin.assign(x, model.clusters(), current);
+        int previous = profile.segment();
+        profile.assign(a.segmentId(), model.version(), a.distance());
+        if (known && a.segmentId() == previous) {
+            return x;
+        }
+        SegmentChangeType type =
+                !known
+                        ? SegmentChangeType.FIRST_ASSIGNMENT
+                        : reason == Reason.NEW_MAJOR
+                                ? SegmentChangeType.RESCORED
+                                : SegmentChangeType.MOVED;
+        emitAssignment(user, profile, model, now);
+        double previousDistance = known ? distanceTo(model, previous, x) : Double.NaN;
+        SegmentChange change =
+                SegmentChange.newBuilder()
+                        .setUserId(user)
+                        .setChangeType(type)
+                        .setPreviousSegment(known ? previous : null)
+                        .setNewSegment(a.segmentId())
+                        .setPreviousDistance(
+                                Double.isNaN(previousDistance) ? null : previousDistance)
+                        .setNewDistance(a.distance())
+                        .setModelVersion(model.version())
+                        .setEventTime(Instant.ofEpochMilli(now))
+                        .setDrivers(
+                                Drivers.explain(
+                                        model,
+                                        x,
+                                        known ? previous : null,
+                                        a.segmentId(),
+                                        profile,
+                                        now))
+                        .build();
+        context.forward(new Record<>(user, new Output.Change(change), now));
+        changes.get(type).increment();
+        return x;
+    }
+
+    /** Tombstones the user's assignment and emits DELETED. */
+    void deleted(String user, Integer previous, long modelVersion, Instant requestTime, long ts) {
+        context.forward(new Record<>(user, new Output.Assignment(null), ts));
+        SegmentChange change =
+                SegmentChange.newBuilder()
+                        .setUserId(user)
+                        .setChangeType(SegmentChangeType.DELETED)
+                        .setPreviousSegment(previous)
+                        .setNewSegment(null)
+                        .setPreviousDistance(null)
+                        .setNewDistance(null)
+                        .setModelVersion(modelVersion)
+                        .setEventTime(requestTime)
+                        .setDrivers(List.of())
+                        .build();
+        context.forward(new Record<>(user, new Output.Change(change), ts));
+        changes.get(SegmentChangeType.DELETED).increment();
+    }
+
+    private void emitAssignment(String user, UserProfile profile, ScoringModel model, long now) {
+        SegmentAssignment assignment =
+                SegmentAssignment.newBuilder()
+                        .setUserId(user)
+                        .setSegmentId(profile.segment())
+                        .setSegmentName(model.name(profile.segment()))
+                        .setDistance(profile.segmentDistance())
+                        .setModelVersion(model.version())
+                        .setEventTime(Instant.ofEpochMilli(now))
+                        .build();
+        context.forward(new Record<>(user, new Output.Assignment(assignment), now));
+    }
+
+    private static double distanceTo(ScoringModel model, int segment, double[] x) {
+        for (Cluster c : model.clusters()) {
+            if (c.segmentId() == segment) {
+                return Math.sqrt(c.squaredDistanceTo(x));
+            }
+        }
+        return Double.NaN;
+    }
+}
