@@ -164,6 +164,48 @@ class ProfileProcessorRestartTest {
         assertThat(changes.get(1).getModelVersion()).isEqualTo(2);
     }
 
+    @Test
+    void shouldResumeTheSweepWhereItStoppedAfterARestart() {
+        config =
+                SegstreamConfig.of(
+                        Map.of(
+                                "kafka.state.dir",
+                                stateDir.toString(),
+                                SegstreamConfig.FLUSH_RECORDS_CONFIG,
+                                10_000_000,
+                                SegstreamConfig.SWEEP_MAX_USERS_CONFIG,
+                                1));
+        store(TestModels.ordersModel(1, 1, info, 10, 0, C1));
+        ProfileProcessor first = start();
+        for (String user : List.of("a", "b", "c")) {
+            process(first, user, view(user, T0, "Red retrospot mug", "Home/Kitchen", 2.55));
+        }
+        sweep();
+        sweep();
+        sweep();
+        store(TestModels.ordersModel(2, 2, info, 10, C1, 0));
+        context.resetForwards();
+        sweep();
+        assertThat(changes())
+                .extracting(SegmentChange::getUserId, SegmentChange::getChangeType)
+                .containsExactly(tuple("a", SegmentChangeType.RESCORED));
+        first.close();
+
+        // the task moves or the instance restarts: the pass goes on after "a"
+        context.resetForwards();
+        ProfileProcessor second = start();
+        sweep();
+        sweep();
+        sweep();
+        assertThat(changes())
+                .extracting(SegmentChange::getUserId, SegmentChange::getChangeType)
+                .containsExactly(
+                        tuple("b", SegmentChangeType.RESCORED),
+                        tuple("c", SegmentChangeType.RESCORED));
+        assertThat(List.of("a", "b", "c"))
+                .allSatisfy(u -> assertThat(profiles.get(u).modelVersion()).isEqualTo(2));
+    }
+
     /** One slice of the re-score sweep, as its wall-clock punctuation runs it. */
     private void sweep() {
         context.scheduledPunctuators().stream()

@@ -23,12 +23,18 @@ final class TestModels {
 
     private TestModels() {}
 
+    static final int RECENCY_LOG = BehaviourFeatures.NAMES.indexOf("recency_days_log");
+
     static FeatureSpec ordersOnlySpec(int textDimension) {
+        return oneAxisSpec(ORDERS_LOG, textDimension);
+    }
+
+    static FeatureSpec oneAxisSpec(int feature, int textDimension) {
         int b = BehaviourFeatures.NAMES.size();
         double[] means = new double[b];
         double[] scales = new double[b];
         Arrays.fill(scales, 1e9);
-        scales[ORDERS_LOG] = 1.0;
+        scales[feature] = 1.0;
         return new FeatureSpec(BehaviourFeatures.NAMES, means, scales, 0.0, textDimension);
     }
 
@@ -38,11 +44,22 @@ final class TestModels {
      */
     static SegmentModel ordersModel(
             long version, int major, EncoderInfo encoder, double weight, double... positions) {
-        FeatureSpec spec = ordersOnlySpec(encoder.getDimension());
+        return axisModel(ORDERS_LOG, version, major, encoder, weight, positions);
+    }
+
+    /** As {@link #ordersModel}, on the axis of another behavioural feature. */
+    static SegmentModel axisModel(
+            int feature,
+            long version,
+            int major,
+            EncoderInfo encoder,
+            double weight,
+            double... positions) {
+        FeatureSpec spec = oneAxisSpec(feature, encoder.getDimension());
         List<Cluster> clusters = new ArrayList<>();
         for (int i = 0; i < positions.length; i++) {
             double[] center = new double[spec.dimension()];
-            center[ORDERS_LOG] = positions[i];
+            center[feature] = positions[i];
             clusters.add(new Cluster(i, center, weight));
         }
         SegmentModel seed =
