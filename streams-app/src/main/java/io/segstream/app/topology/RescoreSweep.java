@@ -202,13 +202,17 @@ final class RescoreSweep {
         state.put(DONE, Long.toString(majorSince));
         state.delete(TARGET);
         state.delete(CURSOR);
-        LOG.info(
-                "Task {}: sweep pass over {} users done in {} ms (model v{}, {})",
-                task,
-                position.get(),
-                millis,
-                model.version(),
-                aging ? "aging" : "re-score");
+        if (aging) {
+            // a replay crosses a day of stream time every few seconds
+            LOG.debug("Task {}: aging pass over {} users in {} ms", task, position.get(), millis);
+        } else {
+            LOG.info(
+                    "Task {}: re-scored {} users under model v{} in {} ms",
+                    task,
+                    position.get(),
+                    model.version(),
+                    millis);
+        }
         return visited;
     }
 

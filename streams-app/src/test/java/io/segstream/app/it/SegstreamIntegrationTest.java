@@ -227,8 +227,9 @@ class SegstreamIntegrationTest {
     }
 
     /**
-     * Runs {@code instances} app instances with learning frozen on a pinned model; returns the
-     * final segments.
+     * Runs {@code instances} app instances with learning frozen on a pinned model and no aging
+     * passes (they run on the wall clock, so whom they reach before their next event depends on
+     * timing); returns the final segments.
      */
     private Map<String, Integer> runPinned(String prefix, SegmentModel model, int instances)
             throws Exception {
@@ -238,6 +239,7 @@ class SegstreamIntegrationTest {
             for (int i = 0; i < instances; i++) {
                 Map<String, Object> s = settings(prefix, prefix + "state-" + i);
                 s.put(SegstreamConfig.LEARNING_ENABLED_CONFIG, "false");
+                s.put(SegstreamConfig.AGING_INTERVAL_MS_CONFIG, "0");
                 s.put("kafka.num.stream.threads", "1");
                 SegstreamConfig config = new SegstreamConfig(s);
                 if (first == null) {
