@@ -202,17 +202,25 @@ public final class Demo {
                 kafka.dataDir().resolve("streams-state").toString());
         s.put(SegstreamConfig.REPLICATION_FACTOR_CONFIG, "1");
         s.put(SegstreamConfig.REST_PORT_CONFIG, "0");
+        long customers = Math.max(1, input.customers());
         s.put(
                 SegstreamConfig.SEED_USERS_CONFIG,
-                Long.toString(Math.max(50, Math.min(500, input.customers() / 4))));
+                Long.toString(Math.max(50, Math.min(500, customers / 4))));
         s.put(SegstreamConfig.FLUSH_RECORDS_CONFIG, "200");
         // a replay squeezes months into seconds: keep the loop from tasks to the coordinator and
         // back short, so the model learns while the events go by
         s.put("kafka.commit.interval.ms", "100");
         s.put("kafka.num.stream.threads", "2");
         s.put("kafka.main.consumer.max.partition.fetch.bytes", "32768");
-        s.put(SegstreamConfig.REFIT_EVERY_CONFIG, "1000");
-        s.put(SegstreamConfig.REFIT_SAMPLE_RATE_CONFIG, "1");
+        // re-fits often enough for the model to follow a replay of months in seconds, and a panel
+        // of about 5,000 users: at 100,000 shoppers a re-fit every 1,000 events with everyone in
+        // the panel would re-fit 2,900 times, each a new major version that re-scores everyone
+        s.put(
+                SegstreamConfig.REFIT_EVERY_CONFIG,
+                Long.toString(Math.max(1000, input.events().size() / 40)));
+        s.put(
+                SegstreamConfig.REFIT_SAMPLE_RATE_CONFIG,
+                Double.toString(Math.min(1.0, 5000.0 / customers)));
         if (!input.planted().isEmpty()) {
             // the personas differ most in what they buy
             s.put(SegstreamConfig.TEXT_WEIGHT_CONFIG, "1.0");
