@@ -281,6 +281,10 @@ public final class ScaleBenchmark {
                 .count(Materialized.as("counts"));
         Properties p = config.streamsProperties();
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:1");
+        var os =
+                (com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = os.getProcessCpuTime();
         long start = System.nanoTime();
         try (KafkaStreams streams = new KafkaStreams(builder.build(), p)) {
             streams.start();
@@ -299,17 +303,21 @@ public final class ScaleBenchmark {
                         List.of(),
                         Duration.ofMinutes(5));
             }
+            long cpu = os.getProcessCpuTime() - cpuStart;
             OUT.printf(
                     Locale.ROOT,
                     "plain count: %,d events, first processed at %.1f s, last at %.1f s:"
                             + " %.0f events/s steady (%.0f events/s over 10-90 %%);"
-                            + " all committed at %.1f s%n",
+                            + " all committed at %.1f s; bench JVM CPU %.1f s (%.3f s per 1,000"
+                            + " events)%n",
                     events,
                     rate.firstSeconds(),
                     rate.lastSeconds(),
                     rate.perSecond(),
                     rate.midRate(),
-                    (System.nanoTime() - start) / 1e9);
+                    (System.nanoTime() - start) / 1e9,
+                    cpu / 1e9,
+                    cpu / 1e9 / events * 1000);
             return rate;
         }
     }
