@@ -12,7 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The built-in product catalog of the demo generator, grouped by category. */
+/**
+ * The built-in product catalog of the demo generator, grouped by category: 72 hand-written products
+ * by default, or, {@link #scaled()}, more than 10,000 composed from their vocabulary for benchmarks
+ * that must not be served from the encoder's cache.
+ */
 public final class Catalog {
 
     /** One product on sale. */
@@ -50,6 +54,35 @@ public final class Catalog {
         }
         byCategory.replaceAll((c, products) -> List.copyOf(products));
         return new Catalog(Collections.unmodifiableMap(byCategory));
+    }
+
+    /**
+     * A catalog at a real shop's scale: every built-in product in {@value ScaleCatalog#VARIANTS}
+     * variants (brand, adjective and colour or size of its category), 10,368 distinct titles in
+     * all, deterministic, in the same categories, so personas keep their affinities and titles stay
+     * meaningful to a sentence encoder. Each title ends with its base product's title, so search
+     * queries built from a title's last words read as before.
+     */
+    public static Catalog scaled() {
+        return builtIn().composeVariants();
+    }
+
+    private Catalog composeVariants() {
+        Map<String, List<Product>> scaled = new LinkedHashMap<>();
+        byCategory.forEach(
+                (category, products) -> {
+                    List<Product> out = new ArrayList<>();
+                    for (Product base : products) {
+                        out.addAll(ScaleCatalog.variants(base));
+                    }
+                    scaled.put(category, List.copyOf(out));
+                });
+        return new Catalog(Collections.unmodifiableMap(scaled));
+    }
+
+    /** Number of products over all categories. */
+    public int size() {
+        return byCategory.values().stream().mapToInt(List::size).sum();
     }
 
     public List<Product> products(String category) {

@@ -21,6 +21,11 @@ import java.util.TreeMap;
  * browse, search, fill carts, order and return products of the built-in {@link Catalog} over a
  * simulated window of event time. The same seed gives the same events, so a demo can measure how
  * well the segments it finds recover the personas.
+ *
+ * <p>{@link #atScale} is the opt-in variant for benchmarks at a real shop's size: the {@linkplain
+ * Catalog#scaled() scale catalog} of more than 10,000 titles, and a share of search queries made
+ * unique by a colour and model number, so that the encoder's cost shows as it would in a real shop
+ * instead of every text being a cache hit. The default generator is unchanged by it.
  */
 public final class ShopperSimulator {
 
@@ -41,17 +46,49 @@ public final class ShopperSimulator {
                             List.of("christmas gift", "stocking filler", "gift for kids"),
                     Persona.LAPSING_CUSTOMER, List.of("outdoor", "spring", "garden"));
 
+    /** Share of search queries {@link #atScale} makes unique. */
+    public static final double SCALE_UNIQUE_SEARCH_SHARE = 0.3;
+
+    private static final List<String> QUERY_COLOURS =
+            List.of(
+                    "black", "white", "red", "blue", "green", "grey", "pink", "navy", "gold",
+                    "silver", "brown", "beige");
+
     private final Catalog catalog;
     private final Instant end;
     private final Duration window;
+    private final double uniqueSearchShare;
 
     public ShopperSimulator(Catalog catalog, Instant end, Duration window) {
+        this(catalog, end, window, 0);
+    }
+
+    /**
+     * @param uniqueSearchShare share of search queries that get a colour and a random model number
+     *     appended, which makes them (almost surely) unique; 0 draws no extra random numbers, so
+     *     the events are exactly those of the three-argument constructor
+     */
+    public ShopperSimulator(
+            Catalog catalog, Instant end, Duration window, double uniqueSearchShare) {
         if (window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("The simulated window must be positive: " + window);
+        }
+        if (!(uniqueSearchShare >= 0 && uniqueSearchShare <= 1)) {
+            throw new IllegalArgumentException(
+                    "The unique search share is a fraction in [0, 1], not " + uniqueSearchShare);
         }
         this.catalog = catalog;
         this.end = end;
         this.window = window;
+        this.uniqueSearchShare = uniqueSearchShare;
+    }
+
+    /**
+     * The generator at a real shop's scale, for benchmarks: the scale catalog (10,368 titles) and
+     * 30 % unique search queries, over {@code window} up to {@code end}.
+     */
+    public static ShopperSimulator atScale(Instant end, Duration window) {
+        return new ShopperSimulator(Catalog.scaled(), end, window, SCALE_UNIQUE_SEARCH_SHARE);
     }
 
     /** The default catalog and window: 90 days of gift-season trading. */
@@ -61,21 +98,50 @@ public final class ShopperSimulator {
 
     /** Generates {@code users} shoppers, personas in equal shares, and their events. */
     public Simulation simulate(int users, long seed) {
+        Map<String, Persona> planted = new LinkedHashMap<>();
+        List<ShopEvent> events = new ArrayList<>();
+        forEachUser(
+                users,
+                seed,
+                (user, persona, own) -> {
+                    planted.put(user, persona);
+                    events.addAll(own);
+                });
+        events.sort(EVENT_ORDER);
+        return new Simulation(List.copyOf(events), planted);
+    }
+
+    /** The order of {@link Simulation#events()}: event time, then user id. */
+    public static final Comparator<ShopEvent> EVENT_ORDER =
+            Comparator.comparingLong(ShopEvent::time).thenComparing(ShopEvent::userId);
+
+    /** Receives one simulated user at a time. */
+    @FunctionalInterface
+    public interface UserSink {
+        /**
+         * @param events the user's events in the order they were generated (session by session; a
+         *     return comes right after its order, days ahead of the next session)
+         */
+        void accept(String user, Persona persona, List<ShopEvent> events);
+    }
+
+    /**
+     * The same users and events as {@link #simulate}, handed over one user at a time, so that a
+     * caller can generate millions of events without holding them all (e.g. sort them in runs).
+     */
+    public void forEachUser(int users, long seed, UserSink sink) {
         if (users < 1) {
             throw new IllegalArgumentException("Simulate at least one user, not " + users);
         }
         SplittableRandom random = new SplittableRandom(seed);
         Persona[] personas = Persona.values();
-        Map<String, Persona> planted = new LinkedHashMap<>();
-        List<ShopEvent> events = new ArrayList<>();
         for (int i = 0; i < users; i++) {
             String user = String.format(Locale.ROOT, "u%05d", i + 1);
             Persona persona = personas[random.nextInt(personas.length)];
-            planted.put(user, persona);
-            new Shopper(user, persona, random.split()).live(events);
+            List<ShopEvent> own = new ArrayList<>();
+            new Shopper(user, persona, random.split()).live(own);
+            sink.accept(user, persona, own);
         }
-        events.sort(Comparator.comparingLong(ShopEvent::time).thenComparing(ShopEvent::userId));
-        return new Simulation(List.copyOf(events), planted);
     }
 
     /** One simulated user living through the window. */
@@ -153,6 +219,13 @@ public final class ShopperSimulator {
                         words.get(random.nextInt(words.size()))
                                 + " "
                                 + lastWords(interest.title(), 2);
+                if (uniqueSearchShare > 0 && random.nextDouble() < uniqueSearchShare) {
+                    query +=
+                            " "
+                                    + QUERY_COLOURS.get(random.nextInt(QUERY_COLOURS.size()))
+                                    + " model "
+                                    + (100_000 + random.nextInt(900_000));
+                }
                 out.add(click(ClickEventType.SEARCH, t, sessionId, null, query));
                 t += gap();
             }
