@@ -8,7 +8,8 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Sends records a processor refuses (an {@link InvalidEventException}) or fails on to the
  * dead-letter topic, with the source record's original bytes, and carries on: bad input never stops
- * the app.
+ * the app. The one exception is the fault-injection tests' {@link InjectedFatalException}, which
+ * must stop it.
  */
 public final class DlqProcessingHandler implements ProcessingExceptionHandler {
 
@@ -22,6 +23,11 @@ public final class DlqProcessingHandler implements ProcessingExceptionHandler {
     @Override
     public Response handleError(
             ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof InjectedFatalException) {
+                return Response.fail();
+            }
+        }
         return Response.resume(
                 deadLetters.route(
                         context, context.sourceRawKey(), context.sourceRawValue(), exception));
