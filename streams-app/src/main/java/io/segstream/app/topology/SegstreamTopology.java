@@ -134,7 +134,9 @@ public final class SegstreamTopology {
                 clicks.merge(orders, Named.as("merge-orders"))
                         .merge(deletions, Named.as("merge-deletions"))
                         .repartition(
-                                Repartitioned.with(Serdes.String(), new UserEventSerde())
+                                Repartitioned.with(
+                                                Serdes.String(),
+                                                bounded(new UserEventSerde(), config))
                                         .withName(EVENTS_BY_USER))
                         .process(
                                 () -> new ProfileProcessor(config, deps),
