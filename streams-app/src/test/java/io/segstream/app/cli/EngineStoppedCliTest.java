@@ -80,6 +80,7 @@ class EngineStoppedCliTest {
         int exit = run.get(2, TimeUnit.MINUTES);
         long exited = System.currentTimeMillis();
         assertThat(exit).as("exit code; stderr: %s", cli.err).isEqualTo(CliErrors.ENGINE_STOPPED);
+        System.out.printf("run: engine death to exit %d ms%n", exited - deathLoggedAt());
         assertThat(exited - deathLoggedAt()).isLessThan(EXIT_WITHIN.toMillis());
         assertThat(cli.err.toString())
                 .contains(
@@ -105,6 +106,7 @@ class EngineStoppedCliTest {
                         "fault.injection.fatal.user=u00001");
         long exited = System.currentTimeMillis();
         assertThat(exit).as("exit code; stderr: %s", cli.err).isEqualTo(CliErrors.ENGINE_STOPPED);
+        System.out.printf("demo: engine death to exit %d ms%n", exited - deathLoggedAt());
         assertThat(exited - deathLoggedAt()).isLessThan(EXIT_WITHIN.toMillis());
         assertThat(cli.err.toString())
                 .contains(
