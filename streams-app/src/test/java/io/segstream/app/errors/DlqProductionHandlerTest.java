@@ -10,8 +10,6 @@ import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler.Response;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler.Result;
@@ -28,7 +26,7 @@ class DlqProductionHandlerTest {
 
     private static final int MAX_PAYLOAD = 1000;
     private static final ErrorHandlerContext CONTEXT =
-            new Context("shop.clicks", 3, 42L, new TaskId(1, 3));
+            new HandlerContext("shop.clicks", 3, 42L, new TaskId(1, 3));
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final DlqProductionHandler handler = new DlqProductionHandler();
@@ -146,34 +144,5 @@ class DlqProductionHandlerTest {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Where the failed output came from, as Kafka Streams describes it to handlers. */
-    private record Context(String topic, int partition, long offset, TaskId taskId)
-            implements ErrorHandlerContext {
-        @Override
-        public Headers headers() {
-            return new RecordHeaders();
-        }
-
-        @Override
-        public String processorNodeId() {
-            return "segments-sink";
-        }
-
-        @Override
-        public long timestamp() {
-            return 0L;
-        }
-
-        @Override
-        public byte[] sourceRawKey() {
-            return null;
-        }
-
-        @Override
-        public byte[] sourceRawValue() {
-            return null;
-        }
     }
 }
