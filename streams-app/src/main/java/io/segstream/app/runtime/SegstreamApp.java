@@ -116,6 +116,9 @@ public final class SegstreamApp implements AutoCloseable {
         }
     }
 
+    /** Longest reason kept: it is printed as one line, and the log above has the rest. */
+    private static final int MAX_REASON_CHARS = 500;
+
     /** The innermost cause as "Type: message", on one line. */
     static String rootCause(Throwable e) {
         Throwable root = e;
@@ -124,7 +127,10 @@ public final class SegstreamApp implements AutoCloseable {
         }
         String message = root.getMessage();
         String line = root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-        return line.replaceAll("\\s+", " ").trim();
+        line = line.replaceAll("\\s+", " ").trim();
+        return line.length() <= MAX_REASON_CHARS
+                ? line
+                : line.substring(0, MAX_REASON_CHARS) + "...";
     }
 
     /** Creates missing topics, then starts the streams client and the REST API. */
