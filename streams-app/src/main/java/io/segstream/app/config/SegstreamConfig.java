@@ -14,6 +14,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -348,9 +349,28 @@ public final class SegstreamConfig extends AbstractConfig {
 
     private final EncoderConfig encoder;
 
+    /** Room in a dead letter for its headers: source, target, reason, a capped error message. */
+    private static final int DLQ_HEADER_BYTES = 8 * 1024;
+
     public SegstreamConfig(Map<String, ?> settings) {
         super(CONFIG, settings, false);
         this.encoder = EncoderConfig.fromMap(settings);
+        int dlqPayload = getInt(DLQ_MAX_PAYLOAD_CONFIG);
+        // a dead letter that is itself too large would stop the app it is meant to keep running
+        if (2L * dlqPayload + DLQ_HEADER_BYTES > producerMaxRequestSize()) {
+            throw new ConfigException(
+                    DLQ_MAX_PAYLOAD_CONFIG
+                            + "="
+                            + dlqPayload
+                            + " lets a dead letter (key and value each cut to it, plus headers) "
+                            + "exceed the producer's max.request.size of "
+                            + producerMaxRequestSize()
+                            + "; set "
+                            + DLQ_MAX_PAYLOAD_CONFIG
+                            + " to at most "
+                            + Math.max(0, (producerMaxRequestSize() - DLQ_HEADER_BYTES) / 2)
+                            + ".");
+        }
     }
 
     public EncoderConfig encoder() {
