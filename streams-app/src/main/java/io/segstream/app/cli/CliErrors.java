@@ -1,5 +1,6 @@
 package io.segstream.app.cli;
 
+import io.segstream.app.runtime.EngineStoppedException;
 import io.segstream.core.encoder.EncoderException;
 import picocli.CommandLine;
 
@@ -12,10 +13,26 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler {
 
     static final int USER_ERROR = 2;
 
+    /** The streams client stopped on its own: the run is over, whatever the command was doing. */
+    static final int ENGINE_STOPPED = 3;
+
     @Override
     public int handleExecutionException(
             Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult)
             throws Exception {
+        if (e instanceof EngineStoppedException stopped) {
+            commandLine
+                    .getErr()
+                    .println(
+                            commandLine
+                                    .getColorScheme()
+                                    .errorText(
+                                            "segstream: the streaming engine stopped: "
+                                                    + stopped.reason()
+                                                    + ". See the log above; fix the cause and"
+                                                    + " restart."));
+            return ENGINE_STOPPED;
+        }
         if (e instanceof IllegalArgumentException
                 || e instanceof EncoderException
                 || e instanceof java.io.IOException

@@ -2,17 +2,20 @@ package io.segstream.app.cli;
 
 import io.segstream.app.config.SegstreamConfig;
 import io.segstream.app.embedded.EmbeddedKafkaCluster;
+import io.segstream.app.runtime.EngineStoppedException;
 import io.segstream.app.runtime.SegstreamApp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,6 +29,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Run the segstream streaming app (Ctrl-C stops it cleanly).")
 final class RunCommand implements Callable<Integer> {
+
+    /** How often the command checks that the streams client is still alive. */
+    private static final Duration ENGINE_CHECK = Duration.ofMillis(200);
 
     @Spec CommandSpec spec;
 
@@ -81,29 +87,49 @@ final class RunCommand implements Callable<Integer> {
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         EmbeddedKafkaCluster embedded = broker;
+        String died;
         try (SegstreamApp app = SegstreamApp.start(config)) {
-            Runtime.getRuntime()
-                    .addShutdownHook(
-                            new Thread(
-                                    () -> {
-                                        app.close();
-                                        if (embedded != null) {
-                                            embedded.close();
-                                        }
-                                        stopped.countDown();
-                                    },
-                                    "segstream-shutdown"));
+            Thread hook =
+                    new Thread(
+                            () -> {
+                                app.close();
+                                if (embedded != null) {
+                                    embedded.close();
+                                }
+                                stopped.countDown();
+                            },
+                            "segstream-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
             out.printf(
                     "segstream is running; REST on http://%s:%d (Ctrl-C to stop)%n",
                     config.getString(SegstreamConfig.REST_HOST_CONFIG), app.restPort());
             out.flush();
-            stopped.await();
+            // the app never stops by itself when healthy: returning here means its engine died
+            while (!stopped.await(ENGINE_CHECK.toMillis(), TimeUnit.MILLISECONDS)
+                    && app.deathReason().isEmpty()) {
+                // keep waiting
+            }
+            died = app.deathReason().orElse(null);
+            if (died != null) {
+                removeHook(hook);
+            }
         } finally {
             if (broker != null) {
                 broker.close();
             }
         }
+        if (died != null) {
+            throw new EngineStoppedException(died);
+        }
         return 0;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook runs (closing twice is harmless)
+        }
     }
 
     private static Map<String, Object> load(Path file) throws IOException {

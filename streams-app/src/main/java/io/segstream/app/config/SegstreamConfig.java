@@ -7,12 +7,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -170,6 +172,20 @@ public final class SegstreamConfig extends AbstractConfig {
 
     public static final String REST_PORT_CONFIG = "rest.port";
     static final String REST_PORT_DOC = "Port of the REST API; 0 picks a free port.";
+
+    public static final String DLQ_MAX_PAYLOAD_CONFIG = "dlq.max.payload.bytes";
+    static final String DLQ_MAX_PAYLOAD_DOC =
+            "Dead-letter records carry at most this many bytes of the refused record's value (and "
+                    + "as many of its key); the rest is cut and a segstream.original.size header keeps "
+                    + "the full size. Keeps a dead letter from being too large to send itself: must stay "
+                    + "well under the producer's max.request.size.";
+
+    public static final String FAULT_FATAL_USER_CONFIG = "fault.injection.fatal.user";
+    static final String FAULT_FATAL_USER_DOC =
+            "FOR FAULT-INJECTION TESTS ONLY; never set it in production. When not empty, an input "
+                    + "event of this user id makes validation throw an error that is not dead-lettered, "
+                    + "so the stream thread dies and the streams client stops (as a real fatal error "
+                    + "would). Empty (default) turns it off.";
 
     private static final String KAFKA_PREFIX = "kafka.";
 
@@ -392,13 +408,45 @@ public final class SegstreamConfig extends AbstractConfig {
                             8080,
                             Range.between(0, 65535),
                             Importance.MEDIUM,
-                            REST_PORT_DOC);
+                            REST_PORT_DOC)
+                    .define(
+                            DLQ_MAX_PAYLOAD_CONFIG,
+                            Type.INT,
+                            256 * 1024,
+                            Range.between(0, 64 * 1024 * 1024),
+                            Importance.LOW,
+                            DLQ_MAX_PAYLOAD_DOC)
+                    .define(
+                            FAULT_FATAL_USER_CONFIG,
+                            Type.STRING,
+                            "",
+                            Importance.LOW,
+                            FAULT_FATAL_USER_DOC);
 
     private final EncoderConfig encoder;
+
+    /** Room in a dead letter for its headers: source, target, reason, a capped error message. */
+    private static final int DLQ_HEADER_BYTES = 8 * 1024;
 
     public SegstreamConfig(Map<String, ?> settings) {
         super(CONFIG, settings, false);
         this.encoder = EncoderConfig.fromMap(settings);
+        int dlqPayload = getInt(DLQ_MAX_PAYLOAD_CONFIG);
+        // a dead letter that is itself too large would stop the app it is meant to keep running
+        if (2L * dlqPayload + DLQ_HEADER_BYTES > producerMaxRequestSize()) {
+            throw new ConfigException(
+                    DLQ_MAX_PAYLOAD_CONFIG
+                            + "="
+                            + dlqPayload
+                            + " lets a dead letter (key and value each cut to it, plus headers) "
+                            + "exceed the producer's max.request.size of "
+                            + producerMaxRequestSize()
+                            + "; set "
+                            + DLQ_MAX_PAYLOAD_CONFIG
+                            + " to at most "
+                            + Math.max(0, (producerMaxRequestSize() - DLQ_HEADER_BYTES) / 2)
+                            + ".");
+        }
     }
 
     public EncoderConfig encoder() {
@@ -429,6 +477,20 @@ public final class SegstreamConfig extends AbstractConfig {
                 getString(REST_HOST_CONFIG) + ":" + getInt(REST_PORT_CONFIG));
         p.putAll(originalsWithPrefix(KAFKA_PREFIX));
         return p;
+    }
+
+    /**
+     * The largest request the app's producer sends ({@code max.request.size}, as set through {@code
+     * kafka.producer.max.request.size} or {@code kafka.max.request.size}): a record over it is
+     * refused by the producer.
+     */
+    public int producerMaxRequestSize() {
+        Map<String, Object> kafka = originalsWithPrefix(KAFKA_PREFIX);
+        Object v =
+                kafka.getOrDefault(
+                        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                        kafka.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        return v == null ? 1024 * 1024 : Integer.parseInt(v.toString().trim());
     }
 
     /** The effective settings with their values, sorted, for the start-up banner. */

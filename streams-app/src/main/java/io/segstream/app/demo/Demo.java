@@ -5,6 +5,7 @@ import io.segstream.app.embedded.EmbeddedKafkaCluster;
 import io.segstream.app.report.HtmlReport;
 import io.segstream.app.report.ReportBuilder;
 import io.segstream.app.runtime.ConsumerProgress;
+import io.segstream.app.runtime.EngineStoppedException;
 import io.segstream.app.runtime.SegstreamApp;
 import io.segstream.app.runtime.TopicReader;
 import io.segstream.app.topology.SegstreamTopology;
@@ -37,7 +38,9 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
  * segstream end to end on an embedded broker: starts the broker and the app, produces the input's
  * events in event-time order (as fast as possible, or {@code speed} times real time) with a live
  * progress line, waits until every event is processed, prints the segment table (and, for generated
- * data, how well the segments recover the planted personas) and writes the HTML report.
+ * data, how well the segments recover the planted personas) and writes the HTML report. If the
+ * streams client dies on the way, it stops within a fraction of a second with {@link
+ * EngineStoppedException}, after shutting the app and broker down.
  */
 public final class Demo {
 
@@ -89,18 +92,21 @@ public final class Demo {
             app.awaitRunning(Duration.ofMinutes(2));
             List<ShopEvent> events = input.events();
             ProgressLine bar = new ProgressLine(app, progress, events.size(), input.customers());
-            Map<String, List<String>> titles = produce(kafka, config, events, bar);
+            Map<String, List<String>> titles = produce(kafka, config, app, events, bar);
             String appId = config.getString(SegstreamConfig.APPLICATION_ID_CONFIG);
             try (ConsumerProgress done = new ConsumerProgress(kafka.bootstrapServers())) {
                 while (!done.caughtUp(
                                 appId, List.of(config.topics().orders(), config.topics().clicks()))
                         || !done.caughtUp(
                                 appId, List.of(ConsumerProgress.repartitionTopic(appId)))) {
+                    // a dead engine never catches up: without this the demo would wait forever
+                    app.checkAlive();
                     bar.print(events.size());
                     Thread.sleep(250);
                 }
                 settle(done, appId, config, app, bar, events.size());
             }
+            app.checkAlive();
             double seconds = bar.seconds();
             bar.print(events.size());
             progress.println();
@@ -147,6 +153,11 @@ public final class Demo {
             out.printf("%nreport written to %s%n", reportFile.toAbsolutePath());
             out.flush();
             return new Outcome(table, rate, ari, reportFile);
+        } catch (EngineStoppedException e) {
+            // end the progress line, so that the cause is printed on a line of its own
+            progress.println();
+            progress.flush();
+            throw e;
         } finally {
             shutDown(running.get(), kafka);
             try {
@@ -172,6 +183,7 @@ public final class Demo {
         long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
         int quiet = 0;
         while (quiet < 3 && System.nanoTime() < deadline) {
+            app.checkAlive();
             var published = app.registry().find("segstream.model.version").gauge();
             long version = published == null ? 0 : (long) published.value();
             boolean tasksOnIt =
@@ -237,6 +249,7 @@ public final class Demo {
     private Map<String, List<String>> produce(
             EmbeddedKafkaCluster kafka,
             SegstreamConfig config,
+            SegstreamApp app,
             List<ShopEvent> events,
             ProgressLine bar)
             throws InterruptedException {
@@ -284,6 +297,7 @@ public final class Demo {
                 }
                 producer.send(record);
                 if (System.nanoTime() - lastPrint > 250_000_000L) {
+                    app.checkAlive();
                     bar.print(i + 1);
                     lastPrint = System.nanoTime();
                 }

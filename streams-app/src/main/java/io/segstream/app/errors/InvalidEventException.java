@@ -12,7 +12,13 @@ public class InvalidEventException extends RuntimeException {
         INVALID_QUANTITY,
         FUTURE_EVENT_TIME,
         TEXT_TOO_LONG,
-        PROCESSING_ERROR
+        PROCESSING_ERROR,
+        /** An output record over the producer's max.request.size: the input is not at fault. */
+        OUTPUT_TOO_LARGE,
+        /** An output record whose serializer failed: the input is not at fault. */
+        UNSERIALISABLE_OUTPUT,
+        /** An output record the broker refused as invalid (e.g. no key on a compacted topic). */
+        INVALID_OUTPUT
     }
 
     private final Reason reason;

@@ -28,6 +28,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -55,6 +57,7 @@ public final class RestServer implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Javalin server;
     private volatile KafkaStreams streams;
+    private volatile Supplier<Optional<String>> deathReason = Optional::empty;
     private HostInfo self;
 
     public RestServer(SegstreamConfig config, PrometheusMeterRegistry registry) {
@@ -75,6 +78,7 @@ public final class RestServer implements AutoCloseable {
                         .get("/segments", this::segments)
                         .get("/model", this::model)
                         .get("/health", this::health)
+                        .get("/health/ready", this::ready)
                         .get(
                                 "/metrics",
                                 ctx ->
@@ -87,8 +91,12 @@ public final class RestServer implements AutoCloseable {
         return server.port();
     }
 
-    /** Connects the API to the streams client it answers for. */
-    public void attach(KafkaStreams streams) {
+    /**
+     * Connects the API to the streams client it answers for; {@code deathReason} says why the
+     * client stopped on its own, empty while it is alive.
+     */
+    public void attach(KafkaStreams streams, Supplier<Optional<String>> deathReason) {
+        this.deathReason = deathReason;
         this.streams = streams;
     }
 
@@ -306,12 +314,45 @@ public final class RestServer implements AutoCloseable {
         ctx.json(body);
     }
 
+    /**
+     * Liveness: 503 DOWN with the reason once the streams client has stopped (restarting the
+     * instance is the cure); UP while it starts, rebalances or runs, since a rebalance ends by
+     * itself and a restart would only prolong it.
+     */
     private void health(Context ctx) {
         KafkaStreams s = streams;
         KafkaStreams.State state = s == null ? null : s.state();
-        boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-        ctx.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-                .json(Map.of("status", up ? "UP" : "DOWN", "streams", String.valueOf(state)));
+        Optional<String> dead = deathReason.get();
+        boolean up =
+                dead.isEmpty()
+                        && (state == null
+                                || state == KafkaStreams.State.CREATED
+                                || state == KafkaStreams.State.REBALANCING
+                                || state == KafkaStreams.State.RUNNING);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", up ? "UP" : "DOWN");
+        body.put("streams", String.valueOf(state));
+        if (!up) {
+            body.put("reason", dead.orElse("the streams client is " + state));
+        }
+        ctx.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(body);
+    }
+
+    /**
+     * Readiness: 200 only while the streams client is RUNNING, when this instance's stores answer
+     * queries; 503 while it starts, rebalances or is dead, so that a load balancer sends requests
+     * elsewhere.
+     */
+    private void ready(Context ctx) {
+        KafkaStreams s = streams;
+        KafkaStreams.State state = s == null ? null : s.state();
+        Optional<String> dead = deathReason.get();
+        boolean ready = dead.isEmpty() && state == KafkaStreams.State.RUNNING;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", ready ? "READY" : "NOT_READY");
+        body.put("streams", String.valueOf(state));
+        dead.ifPresent(reason -> body.put("reason", reason));
+        ctx.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(body);
     }
 
     private SegmentModel currentModel(Context ctx) {

@@ -1,5 +1,6 @@
 package io.segstream.app.runtime;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -12,16 +13,26 @@ import io.segstream.core.encoder.CachingTextEncoder;
 import io.segstream.core.encoder.OnnxTextEncoder;
 import io.segstream.schemas.EncoderInfo;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One running segstream instance: its encoder, Kafka Streams client, REST server and metrics.
  * {@link #start} creates missing topics first; {@link #close} stops everything in reverse order.
+ *
+ * <p>The instance watches its streams client: an uncaught error stops the whole client
+ * (SHUTDOWN_CLIENT; a replacement thread would meet the same record again), and from then on {@link
+ * #deathReason()} names the cause, {@code /health} answers 503 and the commands that wait on the
+ * app end. ERROR, or PENDING_SHUTDOWN / NOT_RUNNING that {@link #close} did not start, count as
+ * dead.
  */
 public final class SegstreamApp implements AutoCloseable {
 
@@ -33,8 +44,8 @@ public final class SegstreamApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final RestServer rest;
     private final KafkaStreamsMetrics streamsMetrics;
-    private final java.util.concurrent.atomic.AtomicBoolean closed =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicReference<String> deathReason = new AtomicReference<>();
 
     private SegstreamApp(SegstreamConfig config) {
         this.config = config;
@@ -54,9 +65,72 @@ public final class SegstreamApp implements AutoCloseable {
                 StreamsConfig.APPLICATION_SERVER_CONFIG,
                 config.getString(SegstreamConfig.REST_HOST_CONFIG) + ":" + port);
         this.streams = new KafkaStreams(topology, props);
+        streams.setUncaughtExceptionHandler(
+                e -> {
+                    LOG.error("A stream thread failed; stopping the streams client", e);
+                    died("stream thread failed: " + rootCause(e));
+                    return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                });
+        streams.setStateListener(
+                (now, before) -> {
+                    if (now == KafkaStreams.State.PENDING_ERROR
+                            || now == KafkaStreams.State.ERROR) {
+                        died("the streams client went to " + now);
+                    } else if ((now == KafkaStreams.State.PENDING_SHUTDOWN
+                                    || now == KafkaStreams.State.NOT_RUNNING)
+                            && !closed.get()) {
+                        died("the streams client shut down (" + now + ") without being asked to");
+                    }
+                });
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
-        rest.attach(streams);
+        bindStateGauges();
+        rest.attach(streams, this::deathReason);
+    }
+
+    /**
+     * {@code segstream_streams_state{state}}: 1 for the client's current state, 0 for the others
+     * (alert on {@code segstream_streams_state{state="RUNNING"} == 0} for long), and {@code
+     * segstream_engine_dead}: 1 once the client has stopped on its own (alert on {@code == 1}).
+     */
+    private void bindStateGauges() {
+        for (KafkaStreams.State state : KafkaStreams.State.values()) {
+            Gauge.builder("segstream.streams.state", streams, s -> s.state() == state ? 1 : 0)
+                    .description("1 for the Kafka Streams client's current state, 0 otherwise")
+                    .tag("state", state.name())
+                    .register(registry);
+        }
+        Gauge.builder("segstream.engine.dead", deathReason, r -> r.get() == null ? 0 : 1)
+                .description(
+                        "1 once the streams client has stopped on its own (error or unrequested"
+                                + " shutdown); the app processes nothing more")
+                .register(registry);
+    }
+
+    /**
+     * Keeps the first reason: the uncaught error names the cause, the state change only follows.
+     */
+    private void died(String reason) {
+        if (deathReason.compareAndSet(null, reason)) {
+            LOG.error("segstream's streaming engine stopped: {}", reason);
+        }
+    }
+
+    /** Longest reason kept: it is printed as one line, and the log above has the rest. */
+    private static final int MAX_REASON_CHARS = 500;
+
+    /** The innermost cause as "Type: message", on one line. */
+    static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        String line = root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        line = line.replaceAll("\\s+", " ").trim();
+        return line.length() <= MAX_REASON_CHARS
+                ? line
+                : line.substring(0, MAX_REASON_CHARS) + "...";
     }
 
     /** Creates missing topics, then starts the streams client and the REST API. */
@@ -87,10 +161,30 @@ public final class SegstreamApp implements AutoCloseable {
         return config;
     }
 
-    /** Waits until the streams client is RUNNING, or throws after {@code timeout}. */
+    /**
+     * Why the streams client stopped on its own, in one line naming the root cause; empty while it
+     * is alive (or was stopped by {@link #close}).
+     */
+    public Optional<String> deathReason() {
+        return Optional.ofNullable(deathReason.get());
+    }
+
+    /** Throws {@link EngineStoppedException} once the streams client has stopped on its own. */
+    public void checkAlive() {
+        String reason = deathReason.get();
+        if (reason != null) {
+            throw new EngineStoppedException(reason);
+        }
+    }
+
+    /**
+     * Waits until the streams client is RUNNING, or throws after {@code timeout} (or {@link
+     * EngineStoppedException} as soon as it dies).
+     */
     public void awaitRunning(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING) {
+            checkAlive();
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(
                         "segstream did not reach RUNNING within "

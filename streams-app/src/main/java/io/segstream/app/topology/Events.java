@@ -1,5 +1,6 @@
 package io.segstream.app.topology;
 
+import io.segstream.app.errors.InjectedFatalException;
 import io.segstream.app.errors.InvalidEventException;
 import io.segstream.app.errors.InvalidEventException.Reason;
 import io.segstream.schemas.ClickEvent;
@@ -14,11 +15,21 @@ final class Events {
     private final int maxTextChars;
     private final long maxFutureMs;
     private final java.util.function.LongSupplier wallClock;
+    private final String fatalUser;
 
-    Events(int maxTextChars, long maxFutureMs, java.util.function.LongSupplier wallClock) {
+    /**
+     * {@code fatalUser}, when not empty, is the fault-injection tests' user whose events raise an
+     * {@link InjectedFatalException} (see {@code fault.injection.fatal.user}).
+     */
+    Events(
+            int maxTextChars,
+            long maxFutureMs,
+            java.util.function.LongSupplier wallClock,
+            String fatalUser) {
         this.maxTextChars = maxTextChars;
         this.maxFutureMs = maxFutureMs;
         this.wallClock = wallClock;
+        this.fatalUser = fatalUser == null ? "" : fatalUser;
     }
 
     /**
@@ -80,11 +91,15 @@ final class Events {
         return event;
     }
 
-    private static String userId(String id) {
+    private String userId(String id) {
         if (id == null || id.isBlank()) {
             throw new InvalidEventException(Reason.MISSING_USER_ID, "Event has no user id");
         }
-        return id.trim();
+        String user = id.trim();
+        if (!fatalUser.isEmpty() && fatalUser.equals(user)) {
+            throw new InjectedFatalException(user);
+        }
+        return user;
     }
 
     private static void checkPrice(Double price) {

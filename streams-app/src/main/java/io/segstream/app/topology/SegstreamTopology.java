@@ -7,8 +7,10 @@ import io.segstream.app.config.SegstreamConfig;
 import io.segstream.app.config.Topics;
 import io.segstream.app.errors.DlqDeserializationHandler;
 import io.segstream.app.errors.DlqProcessingHandler;
+import io.segstream.app.errors.DlqProductionHandler;
 import io.segstream.app.serde.AvroSerde;
 import io.segstream.app.serde.ProfileSerde;
+import io.segstream.app.serde.SizeBoundSerde;
 import io.segstream.app.serde.UserEventSerde;
 import io.segstream.schemas.CentroidDelta;
 import io.segstream.schemas.ClickEvent;
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -108,7 +111,8 @@ public final class SegstreamTopology {
                 new Events(
                         config.getInt(SegstreamConfig.MAX_TEXT_CHARS_CONFIG),
                         config.getLong(SegstreamConfig.MAX_FUTURE_MS_CONFIG),
-                        deps.wallClock());
+                        deps.wallClock(),
+                        config.getString(SegstreamConfig.FAULT_FATAL_USER_CONFIG));
         boolean keyed = config.getBoolean(SegstreamConfig.INPUT_KEYED_BY_USER_CONFIG);
         KStream<String, SpecificRecord> clicks =
                 input(
@@ -144,7 +148,8 @@ public final class SegstreamTopology {
         if (!keyed) {
             merged =
                     merged.repartition(
-                            Repartitioned.with(Serdes.String(), new UserEventSerde())
+                            Repartitioned.with(
+                                            Serdes.String(), bounded(new UserEventSerde(), config))
                                     .withName(EVENTS_BY_USER));
         }
         KStream<String, Output> outputs =
@@ -163,25 +168,31 @@ public final class SegstreamTopology {
                                 Named.as("unwrap-assignments"));
         assignments.to(
                 topics.segments(),
-                Produced.with(Serdes.String(), AvroSerde.of(SegmentAssignment.class))
+                Produced.with(
+                                Serdes.String(),
+                                bounded(AvroSerde.of(SegmentAssignment.class), config))
                         .withName(SEGMENTS_SINK));
         assignments
                 .mapValues(SegstreamTopology::toJson, Named.as("assignments-to-json"))
                 .to(
                         topics.segmentsJson(),
-                        Produced.with(Serdes.String(), Serdes.String())
+                        Produced.with(Serdes.String(), bounded(Serdes.String(), config))
                                 .withName(SEGMENTS_JSON_SINK));
         outputs.filter((k, v) -> v instanceof Output.Change, Named.as("only-changes"))
                 .mapValues(v -> ((Output.Change) v).value(), Named.as("unwrap-changes"))
                 .to(
                         topics.segmentChanges(),
-                        Produced.with(Serdes.String(), AvroSerde.of(SegmentChange.class))
+                        Produced.with(
+                                        Serdes.String(),
+                                        bounded(AvroSerde.of(SegmentChange.class), config))
                                 .withName(CHANGES_SINK));
         outputs.filter((k, v) -> v instanceof Output.Delta, Named.as("only-deltas"))
                 .mapValues(v -> ((Output.Delta) v).value(), Named.as("unwrap-deltas"))
                 .to(
                         topics.centroidDeltas(),
-                        Produced.with(Serdes.String(), AvroSerde.of(CentroidDelta.class))
+                        Produced.with(
+                                        Serdes.String(),
+                                        bounded(AvroSerde.of(CentroidDelta.class), config))
                                 .withName(DELTAS_SINK));
 
         builder.stream(
@@ -194,7 +205,8 @@ public final class SegstreamTopology {
                         COORDINATOR_STORE)
                 .to(
                         topics.segmentModel(),
-                        Produced.with(Serdes.String(), Serdes.ByteArray()).withName(MODEL_SINK));
+                        Produced.with(Serdes.String(), bounded(Serdes.ByteArray(), config))
+                                .withName(MODEL_SINK));
 
         return builder.build();
     }
@@ -231,12 +243,24 @@ public final class SegstreamTopology {
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DlqDeserializationHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProcessingHandler.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProductionHandler.class);
         // the model topic's records go through the same handler (it dead-letters a bad model
         // record)
         p.put("processing.exception.handler.global.enabled", true);
         p.put("segstream.dlq.topic", config.topics().dlq());
         p.put("segstream.meter.registry", registry);
+        p.put(
+                "segstream.dlq.max.payload.bytes",
+                config.getInt(SegstreamConfig.DLQ_MAX_PAYLOAD_CONFIG));
         return p;
+    }
+
+    /**
+     * An output value serde that refuses, in serialization, a value too large for the producer: see
+     * {@link SizeBoundSerde} for why the producer must not be the one to refuse it.
+     */
+    private static <T> Serde<T> bounded(Serde<T> serde, SegstreamConfig config) {
+        return SizeBoundSerde.of(serde, config.producerMaxRequestSize());
     }
 
     static String toJson(SegmentAssignment a) {
