@@ -53,12 +53,13 @@ final class RescoreSweep {
     private final AtomicLong position = new AtomicLong();
     private final AtomicLong stale = new AtomicLong();
     private final AtomicLong users = new AtomicLong();
-    private final AtomicLong lastPassMillis = new AtomicLong(-1);
+    private final AtomicLong lastRescoreMillis = new AtomicLong(-1);
     private final List<Meter> meters = new ArrayList<>();
     private final Counter rescored;
     private final Counter aged;
     private final Counter passes;
     private long passStartNanos;
+    private long passRescored;
 
     RescoreSweep(
             KeyValueStore<String, UserProfile> profiles,
@@ -93,10 +94,12 @@ final class RescoreSweep {
                         .register(registry));
         meters.add(
                 Gauge.builder(
-                                "segstream.rescore.sweep.last.pass.seconds",
-                                lastPassMillis,
+                                "segstream.rescore.sweep.last.rescore.seconds",
+                                lastRescoreMillis,
                                 m -> m.get() < 0 ? Double.NaN : m.get() / 1000.0)
-                        .description("Wall-clock time of a task's last completed sweep pass")
+                        .description(
+                                "Wall-clock time a task's sweep took to re-score every user after"
+                                        + " the last new major version")
                         .tag("task", task)
                         .register(registry));
         this.rescored =
@@ -166,6 +169,7 @@ final class RescoreSweep {
         state.put(AGING, Boolean.toString(aging));
         state.delete(CURSOR);
         position.set(0);
+        passRescored = 0;
         passStartNanos = nanoTime.getAsLong();
     }
 
@@ -196,12 +200,14 @@ final class RescoreSweep {
             return visited;
         }
         long millis = (nanoTime.getAsLong() - passStartNanos) / 1_000_000;
-        lastPassMillis.set(millis);
         stale.set(0);
         passes.increment();
         state.put(DONE, Long.toString(majorSince));
         state.delete(TARGET);
         state.delete(CURSOR);
+        if (passRescored > 0 || !aging) {
+            lastRescoreMillis.set(millis);
+        }
         if (aging) {
             // a replay crosses a day of stream time every few seconds
             LOG.debug("Task {}: aging pass over {} users in {} ms", task, position.get(), millis);
@@ -229,6 +235,7 @@ final class RescoreSweep {
             profiles.put(user, profile);
             stale.updateAndGet(s -> Math.max(0, s - 1));
             rescored.increment();
+            passRescored++;
         } else if (aging) {
             int before = profile.segment();
             scorer.score(user, profile, model, now, SegmentScorer.Reason.AGING);
