@@ -262,10 +262,8 @@ public final class ScaleBenchmark {
 
     static SegstreamConfig segstreamConfig(
             Options o, BrokerProcess broker, Path work, String runId) {
+        // segstream's own defaults: the model loop's records are bounded now, 500 seed users too
         Map<String, Object> s = common(o, broker, work, "scale-seg-" + runId);
-        // 250 seed users per task keep the seed record under the producer's 1 MiB
-        // max.request.size (issue 9: 500 x 396 doubles is 1.6 MB and kills the app); -D overrides
-        s.put(SegstreamConfig.SEED_USERS_CONFIG, "250");
         s.putAll(o.settings);
         return new SegstreamConfig(s);
     }
