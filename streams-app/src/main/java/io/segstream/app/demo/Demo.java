@@ -146,6 +146,7 @@ public final class Demo {
                         ari,
                         input.planted().size());
             }
+            printDeadLetters(app);
             var report =
                     new ReportBuilder(config.profileSettings())
                             .build(input, table, profiles, changes, models, seconds, ari);
@@ -195,6 +196,31 @@ public final class Demo {
                             : 0;
             bar.print(total);
             Thread.sleep(250);
+        }
+    }
+
+    /**
+     * Says how many records went to the dead-letter topic and why: a dead-lettered model-loop
+     * record (e.g. a seed sample too large to send) explains an empty table that would otherwise
+     * look like a silent failure.
+     */
+    private void printDeadLetters(SegstreamApp app) {
+        Map<String, Long> byReason = new TreeMap<>();
+        app.registry()
+                .find("segstream.dlq.records")
+                .counters()
+                .forEach(
+                        c ->
+                                byReason.merge(
+                                        c.getId().getTag("reason"), (long) c.count(), Long::sum));
+        long total = byReason.values().stream().mapToLong(Long::longValue).sum();
+        if (total > 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "%n%,d records went to the dead-letter topic %s: %s (see the log above)%n",
+                    total,
+                    app.config().topics().dlq(),
+                    byReason);
         }
     }
 

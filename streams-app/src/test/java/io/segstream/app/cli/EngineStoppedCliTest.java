@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * When the streams client dies (here an injected fatal error, through the documented
  * fault-injection setting), {@code run} and {@code demo} do not keep going silently: they close
- * everything and exit non-zero within seconds, naming the cause in one line.
+ * everything and exit non-zero within seconds, naming the cause in one line. And an output too
+ * large to send, as a big seed sample was, no longer kills the engine: the demo runs to its end and
+ * says what went to the dead-letter topic.
  */
 class EngineStoppedCliTest {
 
@@ -117,6 +119,33 @@ class EngineStoppedCliTest {
         Matcher broker = BROKER.matcher(cli.out.toString());
         assertThat(broker.find()).isTrue();
         assertPortFree(Integer.parseInt(broker.group(2)));
+    }
+
+    @Test
+    void shouldFinishDemoAndReportDeadLettersWhenModelRecordsAreTooLarge() throws Exception {
+        Path report = dir.resolve("report.html");
+        CliRun cli = new CliRun();
+        // seed samples of dozens of users (3 KB each) cannot fit a 32 KB request; profiles can
+        int exit =
+                cli.run(
+                        "demo",
+                        "--users",
+                        "200",
+                        "--report",
+                        report.toString(),
+                        "-D",
+                        "kafka.producer.max.request.size=32768",
+                        "-D",
+                        "dlq.max.payload.bytes=8192");
+        assertThat(exit).as("exit code; stderr: %s", cli.err).isZero();
+        assertThat(cli.out.toString())
+                .contains("events/s")
+                .containsPattern(
+                        "\\d+ records went to the dead-letter topic segstream\\.dlq:"
+                                + " \\{OUTPUT_TOO_LARGE=\\d+\\}");
+        assertThat(cli.err.toString()).doesNotContain("the streaming engine stopped");
+        assertThat(log.list).noneMatch(e -> e.getFormattedMessage().startsWith(DEATH_LOG));
+        assertThat(Files.exists(report)).isTrue();
     }
 
     private long deathLoggedAt() {
