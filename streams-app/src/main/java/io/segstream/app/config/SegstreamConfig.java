@@ -124,7 +124,7 @@ public final class SegstreamConfig extends AbstractConfig {
             "Most bytes of one record a task sends to the coordinator (centroid sums, seed samples, "
                     + "panel profiles): a larger flush is split into several records, so that the "
                     + "model loop never writes a record near the producer's max.request.size, whatever "
-                    + "the population.";
+                    + "the population. Never more than a quarter of max.request.size.";
 
     public static final String SWEEP_INTERVAL_MS_CONFIG = "rescore.sweep.interval.ms";
     static final String SWEEP_INTERVAL_MS_DOC =

@@ -70,7 +70,11 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         this.deps = deps;
         this.builder = new ProfileBuilder(config.profileSettings(), deps.encoder());
         this.flushRecords = config.getInt(SegstreamConfig.FLUSH_RECORDS_CONFIG);
-        this.maxRecordBytes = config.getInt(SegstreamConfig.MODEL_RECORD_MAX_BYTES_CONFIG);
+        // a quarter of a request at most, so that a producer set to small requests is obeyed too
+        this.maxRecordBytes =
+                Math.min(
+                        config.getInt(SegstreamConfig.MODEL_RECORD_MAX_BYTES_CONFIG),
+                        config.producerMaxRequestSize() / 4);
         this.learning = config.getBoolean(SegstreamConfig.LEARNING_ENABLED_CONFIG);
         this.seed =
                 new SeedSampler(
