@@ -365,7 +365,7 @@ public final class SegstreamConfig extends AbstractConfig {
                     .define(
                             SWEEP_MAX_MS_CONFIG,
                             Type.LONG,
-                            200L,
+                            50L,
                             Range.between(1, 60_000),
                             Importance.LOW,
                             SWEEP_MAX_MS_DOC)
