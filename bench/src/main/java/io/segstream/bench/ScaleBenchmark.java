@@ -174,7 +174,16 @@ public final class ScaleBenchmark {
                     BrokerProcess.start(
                             work.resolve("broker"), o.brokerHeap, work.resolve("broker.log"));
             BrokerProcess b = broker;
-            cleanup = new Thread(() -> b.close(), "scale-broker-stop");
+            // Ctrl-C: stop the broker JVM (it deletes its log dir) and remove the work dir
+            cleanup =
+                    new Thread(
+                            () -> {
+                                b.close();
+                                if (o.workDir == null) {
+                                    ScaleFiles.deleteRecursively(work);
+                                }
+                            },
+                            "scale-cleanup");
             Runtime.getRuntime().addShutdownHook(cleanup);
             OUT.printf(
                     "broker: own JVM (pid %d, heap %s) on %s%n",
