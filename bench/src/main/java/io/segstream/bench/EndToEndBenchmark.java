@@ -131,7 +131,7 @@ public final class EndToEndBenchmark {
                     kafka,
                     appId,
                     List.of(config.topics().orders()),
-                    List.of(ConsumerProgress.repartitionTopic(appId)));
+                    ConsumerProgress.repartitionTopics(config));
             double seconds = (System.nanoTime() - start) / 1e9;
             long profiles = 0;
             long bytes = 0;

@@ -394,7 +394,7 @@ public final class ScaleBenchmark {
                 progress.await(
                         appId,
                         List.of(config.topics().clicks(), config.topics().orders()),
-                        List.of(ConsumerProgress.repartitionTopic(appId)),
+                        ConsumerProgress.repartitionTopics(config),
                         Duration.ofMinutes(5));
             }
             double committedAt = (System.nanoTime() - start) / 1e9;

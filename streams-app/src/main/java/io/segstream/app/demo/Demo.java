@@ -97,8 +97,7 @@ public final class Demo {
             try (ConsumerProgress done = new ConsumerProgress(kafka.bootstrapServers())) {
                 while (!done.caughtUp(
                                 appId, List.of(config.topics().orders(), config.topics().clicks()))
-                        || !done.caughtUp(
-                                appId, List.of(ConsumerProgress.repartitionTopic(appId)))) {
+                        || !done.caughtUp(appId, ConsumerProgress.repartitionTopics(config))) {
                     // a dead engine never catches up: without this the demo would wait forever
                     app.checkAlive();
                     bar.print(events.size());

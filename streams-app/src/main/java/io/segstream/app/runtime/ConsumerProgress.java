@@ -1,5 +1,6 @@
 package io.segstream.app.runtime;
 
+import io.segstream.app.config.SegstreamConfig;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -75,9 +76,17 @@ public final class ConsumerProgress implements AutoCloseable {
         }
     }
 
-    /** The repartition topic segstream re-keys events through. */
-    public static String repartitionTopic(String applicationId) {
-        return applicationId + "-events-by-user-repartition";
+    /**
+     * The topics segstream writes and reads again before an event reaches its profile: the
+     * repartition topic it re-keys events through, none when the input is keyed by user.
+     */
+    public static List<String> repartitionTopics(SegstreamConfig config) {
+        if (config.getBoolean(SegstreamConfig.INPUT_KEYED_BY_USER_CONFIG)) {
+            return List.of();
+        }
+        return List.of(
+                config.getString(SegstreamConfig.APPLICATION_ID_CONFIG)
+                        + "-events-by-user-repartition");
     }
 
     @Override

@@ -61,6 +61,8 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
     private KeyValueStore<String, byte[]> models;
     private RefitPanel panel;
     private Counter updates;
+    private Gauge segmentsGauge;
+    private Gauge versionGauge;
 
     ModelCoordinator(SegstreamConfig config, TopologyDeps deps) {
         this.config = config;
@@ -87,12 +89,25 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
                 Counter.builder("segstream.coordinator.updates")
                         .description("Model versions published by the coordinator")
                         .register(deps.registry());
-        Gauge.builder("segstream.model.segments", publishedSegments, AtomicLong::get)
-                .description("Segments of the latest model version published by this coordinator")
-                .register(deps.registry());
-        Gauge.builder("segstream.model.version", publishedVersion, AtomicLong::get)
-                .description("Latest model version published by this coordinator")
-                .register(deps.registry());
+        // held strongly and removed on close: a registry keeps the first gauge of a name, weakly,
+        // so after a rebalance the next coordinator's gauge read NaN
+        this.segmentsGauge =
+                Gauge.builder("segstream.model.segments", publishedSegments, AtomicLong::get)
+                        .strongReference(true)
+                        .description(
+                                "Segments of the latest model version published by this coordinator")
+                        .register(deps.registry());
+        this.versionGauge =
+                Gauge.builder("segstream.model.version", publishedVersion, AtomicLong::get)
+                        .strongReference(true)
+                        .description("Latest model version published by this coordinator")
+                        .register(deps.registry());
+    }
+
+    @Override
+    public void close() {
+        deps.registry().remove(segmentsGauge);
+        deps.registry().remove(versionGauge);
     }
 
     @Override

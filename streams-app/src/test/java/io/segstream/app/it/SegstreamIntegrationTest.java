@@ -281,7 +281,7 @@ class SegstreamIntegrationTest {
             progress.await(
                     appId,
                     List.of(config.topics().orders()),
-                    List.of(ConsumerProgress.repartitionTopic(appId)),
+                    ConsumerProgress.repartitionTopics(config),
                     WAIT);
         }
     }
