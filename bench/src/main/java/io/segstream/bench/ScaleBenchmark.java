@@ -1,7 +1,6 @@
 package io.segstream.bench;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Meter;
 import io.segstream.app.config.SegstreamConfig;
 import io.segstream.app.runtime.ConsumerProgress;
 import io.segstream.app.runtime.SegstreamApp;
@@ -486,41 +485,29 @@ public final class ScaleBenchmark {
     }
 
     /**
-     * The re-score sweep's time after a new major version, from the {@code segstream.rescore.*}
-     * meters (Prometheus {@code segstream_rescore_*}) once the app has a sweep; "n/a" before that.
-     * This is the hook: when the sweep lands, read its duration meter here.
+     * The re-score sweep after a new major version, from its meters: the slowest task's last
+     * re-score pass, the passes completed and the users the sweep re-scored.
      */
     private static String rescoreSweep(SegstreamApp app) {
-        List<String> found = new ArrayList<>();
-        for (Meter m : app.registry().getMeters()) {
-            String name = m.getId().getName();
-            if (name.startsWith("segstream.rescore")) {
-                StringBuilder b = new StringBuilder(name);
-                m.getId()
-                        .getTags()
-                        .forEach(
-                                t ->
-                                        b.append(',')
-                                                .append(t.getKey())
-                                                .append('=')
-                                                .append(t.getValue()));
-                b.append(' ');
-                m.measure()
-                        .forEach(
-                                ms ->
-                                        b.append(ms.getStatistic().name().toLowerCase(Locale.ROOT))
-                                                .append('=')
-                                                .append(
-                                                        String.format(
-                                                                Locale.ROOT, "%.3f", ms.getValue()))
-                                                .append(' '));
-                found.add(b.toString().trim());
-            }
+        var registry = app.registry();
+        double slowest =
+                registry.find("segstream.rescore.sweep.last.rescore.seconds").gauges().stream()
+                        .mapToDouble(g -> g.value())
+                        .filter(Double::isFinite)
+                        .max()
+                        .orElse(Double.NaN);
+        var passes = registry.find("segstream.rescore.sweep.passes").counter();
+        var rescored =
+                registry.find("segstream.rescore.sweep.users").tag("reason", "new_major").counter();
+        if (passes == null) {
+            return "n/a (no segstream_rescore_* metrics in this build)";
         }
-        return found.isEmpty()
-                ? "n/a (no segstream_rescore_* metrics in this build: every task re-scores all its"
-                        + " users synchronously on a new major version)"
-                : String.join("; ", found);
+        return String.format(
+                Locale.ROOT,
+                "last re-score pass %.1f s (slowest task), %.0f passes, %.0f users re-scored",
+                slowest,
+                passes.count(),
+                rescored == null ? 0 : rescored.count());
     }
 
     /**
