@@ -6,11 +6,9 @@ import io.segstream.app.runtime.ConsumerProgress;
 import io.segstream.app.runtime.SegstreamApp;
 import io.segstream.app.runtime.TopicAdmin;
 import io.segstream.app.runtime.TopicReader;
-import io.segstream.app.topology.SegstreamTopology;
 import io.segstream.core.dataset.ShopEvent;
 import io.segstream.core.dataset.ShopperSimulator;
 import io.segstream.core.profile.ProfileCodec;
-import io.segstream.core.profile.UserProfile;
 import io.segstream.schemas.AvroCodec;
 import io.segstream.schemas.SegmentChange;
 import io.segstream.schemas.SegmentChangeType;
@@ -46,12 +44,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Materialized;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 /**
  * The scale benchmark of issue 9 ({@code bench/run-scale}): a broker in its own JVM, millions of
@@ -754,12 +750,7 @@ public final class ScaleBenchmark {
 
     /** Number of profiles and their encoded bytes, read through the profile store. */
     private static long[] profiles(SegstreamApp app) {
-        var store =
-                app.streams()
-                        .store(
-                                StoreQueryParameters.fromNameAndType(
-                                        SegstreamTopology.PROFILES_STORE,
-                                        QueryableStoreTypes.<String, UserProfile>keyValueStore()));
+        var store = app.profileStore();
         long n = 0;
         long bytes = 0;
         try (var all = store.all()) {

@@ -8,7 +8,6 @@ import io.segstream.app.runtime.ConsumerProgress;
 import io.segstream.app.runtime.EngineStoppedException;
 import io.segstream.app.runtime.SegstreamApp;
 import io.segstream.app.runtime.TopicReader;
-import io.segstream.app.topology.SegstreamTopology;
 import io.segstream.core.clustering.AdjustedRandIndex;
 import io.segstream.core.dataset.ShopEvent;
 import io.segstream.core.profile.UserProfile;
@@ -31,8 +30,6 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 /**
  * segstream end to end on an embedded broker: starts the broker and the app, produces the input's
@@ -332,12 +329,7 @@ public final class Demo {
     }
 
     private static Map<String, UserProfile> profiles(SegstreamApp app) {
-        var store =
-                app.streams()
-                        .store(
-                                StoreQueryParameters.fromNameAndType(
-                                        SegstreamTopology.PROFILES_STORE,
-                                        QueryableStoreTypes.<String, UserProfile>keyValueStore()));
+        var store = app.profileStore();
         Map<String, UserProfile> profiles = new TreeMap<>();
         try (var all = store.all()) {
             all.forEachRemaining(kv -> profiles.put(kv.key, kv.value));

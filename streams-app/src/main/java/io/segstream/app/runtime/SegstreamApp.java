@@ -11,6 +11,7 @@ import io.segstream.app.topology.SegstreamTopology;
 import io.segstream.app.topology.TopologyDeps;
 import io.segstream.core.encoder.CachingTextEncoder;
 import io.segstream.core.encoder.OnnxTextEncoder;
+import io.segstream.core.profile.UserProfile;
 import io.segstream.schemas.EncoderInfo;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,9 +19,12 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,6 +151,14 @@ public final class SegstreamApp implements AutoCloseable {
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** The local profile store, for reading profiles outside the topology (the demo, tests). */
+    public ReadOnlyKeyValueStore<String, UserProfile> profileStore() {
+        return streams.store(
+                StoreQueryParameters.fromNameAndType(
+                        SegstreamTopology.PROFILES_STORE,
+                        QueryableStoreTypes.<String, UserProfile>keyValueStore()));
     }
 
     public int restPort() {

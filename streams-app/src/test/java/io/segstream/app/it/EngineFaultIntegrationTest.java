@@ -24,9 +24,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -197,12 +195,7 @@ class EngineFaultIntegrationTest {
     }
 
     private static Map<String, UserProfile> profiles(SegstreamApp app) {
-        var store =
-                app.streams()
-                        .store(
-                                StoreQueryParameters.fromNameAndType(
-                                        SegstreamTopology.PROFILES_STORE,
-                                        QueryableStoreTypes.<String, UserProfile>keyValueStore()));
+        var store = app.profileStore();
         Map<String, UserProfile> out = new HashMap<>();
         try (var all = store.all()) {
             all.forEachRemaining(kv -> out.put(kv.key, kv.value));
