@@ -26,6 +26,15 @@ import java.util.SplittableRandom;
  * weighted mean of the old centre, worth {@code n * a} points, and the batch, so each centre has a
  * learning rate of {@code m / (n * a + m)} that shrinks as evidence accumulates.
  *
+ * <p>Idle clusters. Points here are events, not customers, and a segment of customers who have
+ * stopped buying receives no events for as long as they stay idle, yet they are still that
+ * segment's customers. Decayed, its weight falls towards zero over a few hundred batches (minutes
+ * of a large shop's stream); the first event to land there then moves the whole centre onto one
+ * customer, or reseeding gives the segment away. From events alone an idle segment cannot be told
+ * from a dead centre, so where periodic re-fits on a panel of users revive dead centres, an update
+ * built with {@code decayIdle = false} leaves idle clusters as they are. Without re-fits, Spark's
+ * rule (every cluster decays) is what lets reseeding revive a dead centre.
+ *
  * <p>Decay. {@code a} in {@code (0, 1]} discounts old evidence geometrically, once per batch, so
  * the model follows drift in customer behaviour at a known rate: after {@code h} batches, where
  * {@code a = 0.5^(1/h)} ({@link #decayForHalfLife}), old points count half. {@code a = 1} never
@@ -51,14 +60,21 @@ public final class MiniBatchUpdate {
     private final double decay;
     private final double reseedFraction;
     private final long seed;
+    private final boolean decayIdle;
+
+    /** Spark's rule: every cluster decays, those without points included. */
+    public MiniBatchUpdate(double decay, double reseedFraction, long seed) {
+        this(decay, reseedFraction, seed, true);
+    }
 
     /**
      * @param decay the factor {@code a} in {@code (0, 1]} applied to every weight once per batch
      * @param reseedFraction in {@code [0, 0.5)}: a cluster lighter than this fraction of the mean
      *     cluster weight is reseeded; e.g. 0.05
      * @param seed makes the reseeding perturbation reproducible
+     * @param decayIdle whether a cluster that received no points decays too
      */
-    public MiniBatchUpdate(double decay, double reseedFraction, long seed) {
+    public MiniBatchUpdate(double decay, double reseedFraction, long seed, boolean decayIdle) {
         if (!(decay > 0 && decay <= 1)) {
             throw new IllegalArgumentException("decay must be in (0, 1], was " + decay);
         }
@@ -69,12 +85,20 @@ public final class MiniBatchUpdate {
         this.decay = decay;
         this.reseedFraction = reseedFraction;
         this.seed = seed;
+        this.decayIdle = decayIdle;
     }
 
     /** An update whose decay halves old evidence every {@code halfLifeBatches} batches. */
     public static MiniBatchUpdate forHalfLife(
             double halfLifeBatches, double reseedFraction, long seed) {
-        return new MiniBatchUpdate(decayForHalfLife(halfLifeBatches), reseedFraction, seed);
+        return forHalfLife(halfLifeBatches, reseedFraction, seed, true);
+    }
+
+    /** As {@link #forHalfLife(double, double, long)}, choosing whether idle clusters decay. */
+    public static MiniBatchUpdate forHalfLife(
+            double halfLifeBatches, double reseedFraction, long seed, boolean decayIdle) {
+        return new MiniBatchUpdate(
+                decayForHalfLife(halfLifeBatches), reseedFraction, seed, decayIdle);
     }
 
     /**
@@ -162,9 +186,9 @@ public final class MiniBatchUpdate {
         for (int i = 0; i < k; i++) {
             Cluster cluster = current.get(i);
             double[] center = cluster.center();
-            double decayed = cluster.weight() * decay;
             ClusterDelta delta = deltas.get(cluster.segmentId());
             long m = delta == null ? 0 : delta.count();
+            double decayed = m > 0 || decayIdle ? cluster.weight() * decay : cluster.weight();
             if (m > 0) {
                 double[] sum = delta.sum();
                 double denominator = decayed + m;

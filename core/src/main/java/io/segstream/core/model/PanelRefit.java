@@ -48,6 +48,26 @@ public final class PanelRefit {
             ProfileSettings settings,
             long seed,
             Instant at) {
+        return refit(base, raw, settings, seed, at, 1.0);
+    }
+
+    /**
+     * As {@link #refit(SegmentModel, List, ProfileSettings, long, Instant)}, with each centre's
+     * weight its panel members times {@code usersPerPanelUser}: the segment's estimated size in the
+     * whole population. The online updates weigh each mini-batch of events against that weight, so
+     * a panel of 5 % moves centres as much between re-fits as a panel of everyone would.
+     */
+    public static SegmentModel refit(
+            SegmentModel base,
+            List<double[]> raw,
+            ProfileSettings settings,
+            long seed,
+            Instant at,
+            double usersPerPanelUser) {
+        if (!(usersPerPanelUser >= 1) || Double.isInfinite(usersPerPanelUser)) {
+            throw new IllegalArgumentException(
+                    "usersPerPanelUser must be finite and >= 1, was " + usersPerPanelUser);
+        }
         FeatureSpec oldSpec = SegmentModels.featureSpec(base);
         int k = base.getK();
         List<double[]> usable = raw.stream().filter(v -> v.length == oldSpec.dimension()).toList();
@@ -78,7 +98,11 @@ public final class PanelRefit {
         }
         List<Cluster> clusters = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            clusters.add(new Cluster(ids[i], fit.centers().get(i), Math.max(1, weights[i])));
+            clusters.add(
+                    new Cluster(
+                            ids[i],
+                            fit.centers().get(i),
+                            Math.max(1, weights[i]) * usersPerPanelUser));
         }
         clusters.sort(Comparator.comparingInt(Cluster::segmentId));
         return SegmentModels.refit(

@@ -63,6 +63,29 @@ class MiniBatchUpdateTest {
     }
 
     @Test
+    void shouldLeaveAnIdleClusterAsItIsWhenIdleClustersDoNotDecay() {
+        // segment 0 gets one point and decays: ((0, 0) * 4 * 0.5 + (6, 0)) / 3 = (2, 0), n' = 3;
+        // segment 1, idle customers, keeps its centre and weight however many batches pass
+        MiniBatchUpdate update = new MiniBatchUpdate(0.5, 0.05, 1, false);
+        List<Cluster> model =
+                List.of(
+                        new Cluster(0, new double[] {0, 0}, 4),
+                        new Cluster(1, new double[] {10, 10}, 4));
+        Map<Integer, ClusterDelta> deltas = Map.of(0, new ClusterDelta(0, 1, new double[] {6, 0}));
+
+        UpdateResult result = update.apply(model, deltas);
+        for (int batch = 0; batch < 50; batch++) {
+            result = update.apply(result.clusters(), Map.of());
+        }
+
+        assertThat(result.clusters())
+                .containsExactly(
+                        new Cluster(0, new double[] {2, 0}, 3),
+                        new Cluster(1, new double[] {10, 10}, 4));
+        assertThat(result.reseeded()).isEmpty();
+    }
+
+    @Test
     void shouldDeriveTheDecayFromAHalfLife() {
         assertThat(MiniBatchUpdate.decayForHalfLife(1)).isEqualTo(0.5);
         assertThat(MiniBatchUpdate.decayForHalfLife(2)).isCloseTo(Math.sqrt(0.5), EXACT);

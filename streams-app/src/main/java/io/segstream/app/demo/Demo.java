@@ -45,7 +45,14 @@ public final class Demo {
     public record Outcome(
             SegmentTable table, double eventsPerSecond, Double personaAri, Path report) {}
 
-    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long the model loop may make no visible progress (no new version, no sweep step) before
+     * the demo stops waiting for it; at 100,000 shoppers the last re-score pass alone takes longer
+     * than a fixed half minute, and the table would then show users of several versions.
+     */
+    private static final Duration SETTLE_STALL = Duration.ofSeconds(30);
+
+    private static final Duration SETTLE_LIMIT = Duration.ofMinutes(10);
 
     private final DemoInput input;
     private final double speed;
@@ -169,7 +176,7 @@ public final class Demo {
      * Waits until the model loop is quiet: the coordinator has applied every delta and every task
      * scores with its latest version (re-scores included), so the table and report show one model.
      */
-    private static void settle(
+    private void settle(
             ConsumerProgress done,
             String appId,
             SegstreamConfig config,
@@ -177,19 +184,50 @@ public final class Demo {
             ProgressLine bar,
             int total)
             throws Exception {
-        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+        long start = System.nanoTime();
+        long lastProgress = start;
+        double lastState = Double.NaN;
         int quiet = 0;
-        while (quiet < 3 && System.nanoTime() < deadline) {
+        while (quiet < 3) {
             app.checkAlive();
             var published = app.registry().find("segstream.model.version").gauge();
             long version = published == null ? 0 : (long) published.value();
-            boolean tasksOnIt =
-                    app.registry().find("segstream.model.scoring.version").gauges().stream()
-                            .allMatch(g -> (long) g.value() == version);
+            var scoring = app.registry().find("segstream.model.scoring.version").gauges();
+            boolean tasksOnIt = scoring.stream().allMatch(g -> (long) g.value() == version);
             quiet =
                     tasksOnIt && done.caughtUp(appId, List.of(config.topics().centroidDeltas()))
                             ? quiet + 1
                             : 0;
+            double state =
+                    version
+                            + scoring.stream().mapToDouble(g -> g.value()).sum()
+                            + app
+                                    .registry()
+                                    .find("segstream.rescore.sweep.position")
+                                    .gauges()
+                                    .stream()
+                                    .mapToDouble(g -> g.value())
+                                    .sum();
+            long now = System.nanoTime();
+            if (state != lastState) {
+                lastState = state;
+                lastProgress = now;
+            }
+            if (quiet < 3
+                    && (now - lastProgress > SETTLE_STALL.toNanos()
+                            || now - start > SETTLE_LIMIT.toNanos())) {
+                long behind = scoring.stream().filter(g -> (long) g.value() != version).count();
+                progress.println();
+                out.printf(
+                        Locale.ROOT,
+                        "warning: the model loop had not settled after %.0f s (%d of %d tasks not"
+                                + " yet scoring with model v%d): the table mixes model versions%n",
+                        (now - start) / 1e9,
+                        behind,
+                        scoring.size(),
+                        version);
+                return;
+            }
             bar.print(total);
             Thread.sleep(250);
         }
@@ -241,6 +279,9 @@ public final class Demo {
                 SegstreamConfig.SEED_USERS_CONFIG,
                 Long.toString(Math.max(50, Math.min(500, customers / 4))));
         s.put(SegstreamConfig.FLUSH_RECORDS_CONFIG, "200");
+        // a replay passes a day of event time every second or two: a re-score pass after each
+        // re-fit must keep up with that, not with a real day
+        s.put(SegstreamConfig.SWEEP_INTERVAL_MS_CONFIG, "100");
         // a replay squeezes months into seconds: keep the loop from tasks to the coordinator and
         // back short, so the model learns while the events go by
         s.put("kafka.commit.interval.ms", "100");

@@ -71,7 +71,10 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
                 MiniBatchUpdate.forHalfLife(
                         config.getDouble(SegstreamConfig.KMEANS_HALF_LIFE_CONFIG),
                         config.getDouble(SegstreamConfig.RESEED_FRACTION_CONFIG),
-                        config.getLong(SegstreamConfig.KMEANS_SEED_CONFIG));
+                        config.getLong(SegstreamConfig.KMEANS_SEED_CONFIG),
+                        // with re-fits on the panel to revive dead centres, a segment that gets no
+                        // events is taken for idle customers, not for a dead centre
+                        config.getLong(SegstreamConfig.REFIT_EVERY_CONFIG) <= 0);
     }
 
     @Override
@@ -84,7 +87,8 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
                         state,
                         config.getInt(SegstreamConfig.REFIT_PANEL_USERS_CONFIG),
                         config.getLong(SegstreamConfig.KMEANS_SEED_CONFIG),
-                        config.profileSettings());
+                        config.profileSettings(),
+                        config.getDouble(SegstreamConfig.REFIT_SAMPLE_RATE_CONFIG));
         this.updates =
                 Counter.builder("segstream.coordinator.updates")
                         .description("Model versions published by the coordinator")

@@ -35,16 +35,23 @@ final class RefitPanel {
     private final int capacity;
     private final long seed;
     private final ProfileSettings settings;
+    private final double usersPerPanelUser;
 
+    /**
+     * @param sampleRate the share of users in the panel ({@code kmeans.refit.sample.rate}), so that
+     *     a re-fit's centre weights estimate segment sizes in the whole population
+     */
     RefitPanel(
             KeyValueStore<String, byte[]> state,
             int capacity,
             long seed,
-            ProfileSettings settings) {
+            ProfileSettings settings,
+            double sampleRate) {
         this.state = state;
         this.capacity = capacity;
         this.seed = seed;
         this.settings = settings;
+        this.usersPerPanelUser = sampleRate > 0 ? 1 / Math.min(1, sampleRate) : 1;
     }
 
     /** Takes the delta's samples (newest state of each user) and forgets its deleted users. */
@@ -114,7 +121,9 @@ final class RefitPanel {
                                         p, Math.max(asOf, p.lastEventTime()), settings, dimension));
                     });
         }
-        SegmentModel model = PanelRefit.refit(base, raw, settings, seed + base.getVersion(), at);
+        SegmentModel model =
+                PanelRefit.refit(
+                        base, raw, settings, seed + base.getVersion(), at, usersPerPanelUser);
         if (model != null) {
             LOG.info(
                     "Re-fitted the model on {} panel users as v{} (major {}), inertia {}",
