@@ -42,6 +42,7 @@ public final class ProfileBuilder {
                     "Not a profile event: " + event.getSchema().getFullName());
         }
         updater.apply(profile, e, embed(e.texts()));
+        profile.countEvent(EventDigest.of(event));
         return e.eventTime();
     }
 

@@ -20,6 +20,15 @@ public final class UserProfile {
     long lastEventTime = NEVER;
     long lastOrderTime = NEVER;
 
+    /**
+     * Events applied, and the sum of their {@link EventDigest}s: what a verifier compares with the
+     * input to prove that every event was applied exactly once (a lost event and a replayed one
+     * would cancel out in a count, not in the sum of digests).
+     */
+    long eventCount;
+
+    long eventDigest;
+
     float views;
     float searches;
     float carts;
@@ -56,6 +65,20 @@ public final class UserProfile {
 
     public long lastEventTime() {
         return lastEventTime;
+    }
+
+    public long eventCount() {
+        return eventCount;
+    }
+
+    public long eventDigest() {
+        return eventDigest;
+    }
+
+    /** Counts one applied event with the given {@link EventDigest}. */
+    public void countEvent(long digest) {
+        eventCount++;
+        eventDigest += digest;
     }
 
     public long lastOrderTime() {

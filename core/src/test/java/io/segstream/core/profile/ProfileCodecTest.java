@@ -108,9 +108,34 @@ class ProfileCodecTest {
                 "Bytes per profile (384-dim text, %d categories: %s): %d%n",
                 p.categories().length, String.join(", ", p.categories()), size);
         assertThat(size).isLessThanOrEqualTo(512);
-        // 120 fixed bytes, 4 + 288 for the 6-bit text, 1 + name + 4 per category
+        // 136 fixed bytes, 4 + 288 for the 6-bit text, 1 + name + 4 per category
         int names = Arrays.stream(p.categories()).mapToInt(c -> c.length() + 5).sum();
-        assertThat(size).isEqualTo(120 + 292 + names);
+        assertThat(size).isEqualTo(136 + 292 + names);
+    }
+
+    @Test
+    void shouldKeepTheEventCountAndDigest() {
+        UserProfile q = ProfileCodec.decode(ProfileCodec.encode(realisticProfile()));
+
+        assertThat(q.eventCount()).isEqualTo(2);
+        assertThat(q.eventDigest()).isEqualTo(0x1234_5678_9abc_def0L - 7);
+    }
+
+    @Test
+    void shouldReadALayoutVersion1ProfileWithoutCountOrDigest() {
+        UserProfile p = realisticProfile();
+        byte[] v2 = ProfileCodec.encode(p);
+        // a version 1 profile is the same bytes without the two trailing longs
+        byte[] v1 = Arrays.copyOf(v2, v2.length - 16);
+        v1[0] = 1;
+
+        UserProfile q = ProfileCodec.decode(v1);
+
+        assertThat(q.eventCount()).isZero();
+        assertThat(q.eventDigest()).isZero();
+        assertThat(q.segment()).isEqualTo(p.segment());
+        assertThat(q.lastEventTime()).isEqualTo(p.lastEventTime());
+        assertThat(q.categories()).isEqualTo(p.categories());
     }
 
     @Test
@@ -125,7 +150,7 @@ class ProfileCodecTest {
         assertThat(q.segmentDistance()).isNaN();
         assertThat(q.text()).isEmpty();
         assertThat(q.categories()).isEmpty();
-        assertThat(ProfileCodec.encode(empty)).hasSize(120);
+        assertThat(ProfileCodec.encode(empty)).hasSize(136);
     }
 
     @Test
@@ -171,6 +196,8 @@ class ProfileCodecTest {
         apply(updater, p, EventKind.CANCEL, t += MINUTE, null, null, 2.95, 5.9);
         apply(updater, p, EventKind.RETURN, t += MINUTE, null, null, 2.95, 2.95);
         p.assign(3, 17, 1.25);
+        p.countEvent(0x1234_5678_9abc_def0L);
+        p.countEvent(-7);
         return p;
     }
 

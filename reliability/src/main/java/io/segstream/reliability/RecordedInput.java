@@ -1,0 +1,118 @@
+package io.segstream.reliability;
+
+import io.segstream.app.config.Topics;
+import io.segstream.core.dataset.ShopEvent;
+import io.segstream.core.dataset.ShopperSimulator;
+import io.segstream.core.profile.EventDigest;
+import io.segstream.schemas.AvroCodec;
+import io.segstream.schemas.ClickEvent;
+import io.segstream.schemas.OrderEvent;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The suite's fixed input: the built-in generator's shoppers for a seed, the same events in the
+ * same order for every scenario, and what each user's profile must hold once every event is applied
+ * exactly once (the count and the sum of {@link EventDigest}s).
+ */
+final class RecordedInput {
+
+    /** What one user's profile must end with. */
+    record Expected(long events, long digest) {}
+
+    private static final AvroCodec<OrderEvent> ORDERS = AvroCodec.of(OrderEvent.class);
+    private static final AvroCodec<ClickEvent> CLICKS = AvroCodec.of(ClickEvent.class);
+
+    private final List<ShopEvent> events;
+    private final Map<String, Expected> expected;
+
+    private RecordedInput(List<ShopEvent> events) {
+        this.events = events;
+        Map<String, Expected> e = new HashMap<>();
+        for (ShopEvent event : events) {
+            long digest = EventDigest.of(event.event());
+            e.merge(
+                    event.userId(),
+                    new Expected(1, digest),
+                    (a, b) -> new Expected(a.events() + 1, a.digest() + b.digest()));
+        }
+        this.expected = Map.copyOf(e);
+    }
+
+    static RecordedInput generate(int users, long seed) {
+        return new RecordedInput(ShopperSimulator.withDefaults().simulate(users, seed).events());
+    }
+
+    List<ShopEvent> events() {
+        return events;
+    }
+
+    Map<String, Expected> expected() {
+        return expected;
+    }
+
+    /**
+     * Produces every event to the input topics at about {@code rate} events/s, keyed by user and
+     * stamped with its event time, through an idempotent producer that rides out a broker outage
+     * (so the input itself holds no duplicates); {@code produced} counts what was acknowledged.
+     */
+    void produce(String bootstrapServers, Topics topics, double rate, AtomicLong produced)
+            throws InterruptedException {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        long start = System.nanoTime();
+        AtomicLong failed = new AtomicLong();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+            for (int i = 0; i < events.size(); i++) {
+                ShopEvent e = events.get(i);
+                long due = start + (long) (i / rate * 1e9);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                ProducerRecord<String, byte[]> record =
+                        e.event() instanceof OrderEvent o
+                                ? new ProducerRecord<>(
+                                        topics.orders(),
+                                        null,
+                                        e.time(),
+                                        e.userId(),
+                                        ORDERS.encode(o))
+                                : new ProducerRecord<>(
+                                        topics.clicks(),
+                                        null,
+                                        e.time(),
+                                        e.userId(),
+                                        CLICKS.encode((ClickEvent) e.event()));
+                producer.send(
+                        record,
+                        (m, ex) -> {
+                            if (ex == null) {
+                                produced.incrementAndGet();
+                            } else {
+                                failed.incrementAndGet();
+                            }
+                        });
+            }
+            producer.flush();
+        }
+        if (failed.get() > 0) {
+            throw new IllegalStateException(
+                    failed.get() + " input events could not be produced; the run is not valid");
+        }
+    }
+}

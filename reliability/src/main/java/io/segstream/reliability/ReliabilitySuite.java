@@ -1,0 +1,335 @@
+package io.segstream.reliability;
+
+import io.segstream.app.config.SegstreamConfig;
+import io.segstream.schemas.SegmentModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * The fault-injection suite ({@code reliability/run}): a broker in its own JVM, segstream instances
+ * as {@code ./segstream run} processes, a recorded input, and per scenario a verdict against a
+ * clean reference run. Prints one table row per scenario and a last line {@code result: N
+ * scenarios, X lost, Y duplicated, Z differing}; exits 1 when any count is above zero.
+ */
+public final class ReliabilitySuite {
+
+    /** One row of the table. */
+    record Row(
+            String scenario,
+            long events,
+            long users,
+            Verifier.Findings findings,
+            int notRunning,
+            List<Double> recoveries,
+            double seconds) {}
+
+    private record Scenario(String id, String description, int instances, ScenarioRun.Plan plan) {}
+
+    private final Path root;
+    private final Path workDir;
+    private final int users;
+    private final int kills;
+    private final double rate;
+    private final Random random;
+
+    private ReliabilitySuite(
+            Path root, Path workDir, int users, int kills, double rate, long seed) {
+        this.root = root;
+        this.workDir = workDir;
+        this.users = users;
+        this.kills = kills;
+        this.rate = rate;
+        this.random = new Random(seed);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                usage("unexpected argument " + args[i]);
+            }
+            opts.put(args[i].substring(2), args[i + 1]);
+        }
+        if (args.length % 2 != 0) {
+            usage("option " + args[args.length - 1] + " needs a value");
+        }
+        Path root = Path.of(opts.getOrDefault("root", ".")).toAbsolutePath().normalize();
+        int users = Integer.parseInt(opts.getOrDefault("users", "20000"));
+        int kills = Integer.parseInt(opts.getOrDefault("kills", "10"));
+        double rate = Double.parseDouble(opts.getOrDefault("rate", "4000"));
+        long seed = Long.parseLong(opts.getOrDefault("seed", "42"));
+        List<String> chosen = List.of(opts.getOrDefault("scenarios", "1,2,4,5").split(","));
+        Path work = Files.createTempDirectory("segstream-reliability");
+        int status;
+        try {
+            status =
+                    new ReliabilitySuite(root, work, users, kills, rate, seed)
+                            .run(chosen.stream().map(String::trim).toList());
+        } finally {
+            if (!Boolean.parseBoolean(opts.getOrDefault("keep", "false"))) {
+                deleteRecursively(work);
+            }
+        }
+        System.exit(status);
+    }
+
+    private static void usage(String problem) {
+        System.err.println(
+                "reliability/run: "
+                        + problem
+                        + "\nusage: reliability/run [--users N] [--kills N] [--rate EV_PER_S]"
+                        + " [--scenarios 1,2,4,5] [--seed S] [--keep true]");
+        System.exit(2);
+    }
+
+    private int run(List<String> chosen) throws Exception {
+        long suiteStart = System.nanoTime();
+        Map<String, Scenario> all = scenarios();
+        for (String id : chosen) {
+            if (!all.containsKey(id)) {
+                usage("unknown scenario " + id + "; known: " + all.keySet());
+            }
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "reliability suite: %,d generated users, %d kills, input at %.0f events/s; work dir"
+                        + " %s%n",
+                users,
+                kills,
+                rate,
+                workDir);
+        RecordedInput input = RecordedInput.generate(users, 42);
+        SegmentModel model =
+                PinnedModel.train(
+                        input.events(), new SegstreamConfig(Map.of()).profileSettings(), 5);
+        System.out.printf(
+                Locale.ROOT,
+                "input: %,d events of %,d users; pinned model v%d, k = %d%n",
+                input.events().size(),
+                input.expected().size(),
+                model.getVersion(),
+                model.getK());
+        int port = AppInstance.freePort();
+        List<Row> rows = new ArrayList<>();
+        try (BrokerNode broker =
+                new BrokerNode(workDir.resolve("broker"), port, workDir.resolve("broker.log"))) {
+            broker.start();
+            System.out.printf("broker: own JVM on %s%n", broker.bootstrapServers());
+            Verifier.Outputs reference =
+                    execute(
+                            broker,
+                            new Scenario("reference", "clean run, one instance", 1, r -> {}),
+                            input,
+                            model,
+                            null,
+                            rows);
+            for (String id : chosen) {
+                execute(broker, all.get(id), input, model, reference, rows);
+            }
+        }
+        print(rows, (System.nanoTime() - suiteStart) / 1e9);
+        Verifier.Findings sum =
+                rows.stream()
+                        .map(Row::findings)
+                        .reduce(
+                                new Verifier.Findings(0, 0, 0, 0, 0, 0),
+                                (a, b) ->
+                                        new Verifier.Findings(
+                                                a.lostEvents() + b.lostEvents(),
+                                                a.duplicatedEvents() + b.duplicatedEvents(),
+                                                a.duplicatedChanges() + b.duplicatedChanges(),
+                                                a.firstAssignmentErrors()
+                                                        + b.firstAssignmentErrors(),
+                                                a.differing() + b.differing(),
+                                                0));
+        int notRunning = rows.stream().mapToInt(Row::notRunning).sum();
+        System.out.printf(
+                Locale.ROOT,
+                "result: %d scenarios, %d lost, %d duplicated, %d differing%s%n",
+                rows.size() - 1,
+                sum.lost(),
+                sum.duplicated(),
+                sum.differing(),
+                notRunning > 0 ? ", " + notRunning + " instances not RUNNING" : "");
+        return sum.lost() + sum.duplicated() + sum.differing() + notRunning > 0 ? 1 : 0;
+    }
+
+    private Verifier.Outputs execute(
+            BrokerNode broker,
+            Scenario scenario,
+            RecordedInput input,
+            SegmentModel model,
+            Verifier.Outputs reference,
+            List<Row> rows)
+            throws Exception {
+        long start = System.nanoTime();
+        System.out.printf("scenario %s: %s ...%n", scenario.id(), scenario.description());
+        ScenarioRun run =
+                new ScenarioRun("s" + scenario.id(), broker, root.resolve("segstream"), workDir, 4);
+        int notRunning;
+        try {
+            run.prepare(model);
+            for (int i = 0; i < scenario.instances(); i++) {
+                run.startInstance();
+            }
+            notRunning = run.drive(input, rate, scenario.plan());
+        } finally {
+            run.stopAll();
+        }
+        Verifier.Outputs outputs =
+                Verifier.read(broker.bootstrapServers(), run.topics(), run.applicationId());
+        Verifier.Findings findings =
+                Verifier.check(outputs, input.expected(), reference == null ? outputs : reference);
+        Row row =
+                new Row(
+                        scenario.id() + " " + scenario.description(),
+                        input.events().size(),
+                        input.expected().size(),
+                        findings,
+                        notRunning,
+                        run.recoveries(),
+                        (System.nanoTime() - start) / 1e9);
+        rows.add(row);
+        System.out.println("  " + format(row));
+        return outputs;
+    }
+
+    private Map<String, Scenario> scenarios() {
+        Map<String, Scenario> s = new LinkedHashMap<>();
+        s.put(
+                "1",
+                new Scenario(
+                        "1",
+                        "kill -9 one of two instances " + kills + " times",
+                        2,
+                        run -> {
+                            for (int i = 0; i < kills; i++) {
+                                Thread.sleep(2000 + random.nextInt(4000));
+                                AppInstance victim =
+                                        run.instances().get(random.nextInt(run.instances().size()));
+                                ScenarioRun.Fault fault = run.fault();
+                                victim.kill();
+                                run.restart(victim);
+                                run.awaitRecovery(fault);
+                            }
+                        }));
+        s.put(
+                "2",
+                new Scenario(
+                        "2",
+                        "hard-bounce the broker (kill -9, 10 s down, restart on its log dir)",
+                        2,
+                        run -> {
+                            Thread.sleep(5000 + random.nextInt(5000));
+                            ScenarioRun.Fault fault = run.fault();
+                            run.broker().kill();
+                            Thread.sleep(10_000);
+                            run.broker().start();
+                            run.awaitRecovery(fault);
+                        }));
+        s.put(
+                "4",
+                new Scenario(
+                        "4",
+                        "scale 1 -> 2 -> 3 -> 1 instances",
+                        1,
+                        run -> {
+                            for (double share : new double[] {0.25, 0.5}) {
+                                awaitProgress(run, share);
+                                ScenarioRun.Fault fault = run.fault();
+                                run.startInstance();
+                                run.awaitRecovery(fault);
+                            }
+                            awaitProgress(run, 0.75);
+                            ScenarioRun.Fault fault = run.fault();
+                            run.instances().get(2).terminate();
+                            run.instances().get(1).terminate();
+                            run.awaitRecovery(fault);
+                        }));
+        s.put(
+                "5",
+                new Scenario(
+                        "5",
+                        "rolling restart of both instances with SIGTERM",
+                        2,
+                        run -> {
+                            awaitProgress(run, 0.3);
+                            for (AppInstance instance : run.instances()) {
+                                ScenarioRun.Fault fault = run.fault();
+                                instance.terminate();
+                                run.restart(instance);
+                                run.awaitRecovery(fault);
+                            }
+                        }));
+        return s;
+    }
+
+    private static void awaitProgress(ScenarioRun run, double share) throws InterruptedException {
+        while (run.progressShare() < share) {
+            Thread.sleep(100);
+        }
+    }
+
+    private static String format(Row r) {
+        Verifier.Findings f = r.findings();
+        double worst = r.recoveries().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        return String.format(
+                Locale.ROOT,
+                "| %s | %,d | %,d | %d | %d | %d | %d | %s | %.0f s |",
+                r.scenario(),
+                r.events(),
+                r.users(),
+                f.lost(),
+                f.duplicated(),
+                f.differing(),
+                r.notRunning(),
+                r.recoveries().isEmpty()
+                        ? "-"
+                        : String.format(
+                                Locale.ROOT,
+                                "%d faults, worst %.1f s",
+                                r.recoveries().size(),
+                                worst),
+                r.seconds());
+    }
+
+    private static void print(List<Row> rows, double seconds) {
+        System.out.println();
+        System.out.println(
+                "| scenario | events | users | lost | duplicated | differing | not RUNNING |"
+                        + " stall until progress | time |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---|---:|");
+        rows.forEach(r -> System.out.println(format(r)));
+        System.out.printf(Locale.ROOT, "suite time: %.0f s%n", seconds);
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(
+                            p -> {
+                                try {
+                                    Files.deleteIfExists(p);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

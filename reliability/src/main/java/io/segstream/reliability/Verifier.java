@@ -1,0 +1,137 @@
+package io.segstream.reliability;
+
+import io.segstream.app.config.Topics;
+import io.segstream.app.runtime.TopicReader;
+import io.segstream.app.topology.SegstreamTopology;
+import io.segstream.core.profile.ProfileCodec;
+import io.segstream.core.profile.UserProfile;
+import io.segstream.schemas.AvroCodec;
+import io.segstream.schemas.SegmentAssignment;
+import io.segstream.schemas.SegmentChange;
+import io.segstream.schemas.SegmentChangeType;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads what a run left on Kafka, read_committed as any consumer of segstream would, and checks it
+ * against the input and the clean reference run, as Kafka's {@code EosTestDriver} verifies its EOS
+ * tests:
+ *
+ * <ul>
+ *   <li>every user has exactly one {@code FIRST_ASSIGNMENT} on {@code segment-changes};
+ *   <li>no change record appears twice (same user, type, segment, model version, event time);
+ *   <li>every user's final segment on {@code segments} equals the reference run's;
+ *   <li>every user's final profile (the profile store's changelog) holds exactly the input's events
+ *       for them: the count and the sum of event digests.
+ * </ul>
+ */
+final class Verifier {
+
+    /** What one run left behind. */
+    record Outputs(
+            Map<String, Integer> segments,
+            Map<String, UserProfile> profiles,
+            List<SegmentChange> changes) {}
+
+    /** The checks' counts; all zero for a correct run. */
+    record Findings(
+            long lostEvents,
+            long duplicatedEvents,
+            long duplicatedChanges,
+            long firstAssignmentErrors,
+            long differing,
+            long users) {
+
+        long lost() {
+            return lostEvents;
+        }
+
+        long duplicated() {
+            return duplicatedEvents + duplicatedChanges + firstAssignmentErrors;
+        }
+    }
+
+    private static final AvroCodec<SegmentChange> CHANGES = AvroCodec.of(SegmentChange.class);
+    private static final AvroCodec<SegmentAssignment> ASSIGNMENTS =
+            AvroCodec.of(SegmentAssignment.class);
+
+    private Verifier() {}
+
+    static Outputs read(String bootstrapServers, Topics topics, String applicationId) {
+        Map<String, Integer> segments = new HashMap<>();
+        TopicReader.readAll(
+                        bootstrapServers,
+                        List.of(topics.segments()),
+                        r -> Map.entry(r.key(), ASSIGNMENTS.decode(r.value()).getSegmentId()))
+                .forEach(e -> segments.put(e.getKey(), e.getValue()));
+        Map<String, UserProfile> profiles = new HashMap<>();
+        TopicReader.readAll(
+                        bootstrapServers,
+                        List.of(
+                                applicationId
+                                        + "-"
+                                        + SegstreamTopology.PROFILES_STORE
+                                        + "-changelog"),
+                        r -> Map.entry(r.key(), ProfileCodec.decode(r.value())))
+                .forEach(e -> profiles.put(e.getKey(), e.getValue()));
+        List<SegmentChange> changes =
+                TopicReader.readAll(
+                        bootstrapServers,
+                        List.of(topics.segmentChanges()),
+                        r -> CHANGES.decode(r.value()));
+        return new Outputs(segments, profiles, changes);
+    }
+
+    static Findings check(
+            Outputs run, Map<String, RecordedInput.Expected> expected, Outputs reference) {
+        long lost = 0;
+        long duplicated = 0;
+        for (var e : expected.entrySet()) {
+            UserProfile p = run.profiles().get(e.getKey());
+            long count = p == null ? 0 : p.eventCount();
+            long want = e.getValue().events();
+            lost += Math.max(0, want - count);
+            duplicated += Math.max(0, count - want);
+            if (count == want && p != null && p.eventDigest() != e.getValue().digest()) {
+                // as many events as sent, but not the same ones: one lost, one applied twice
+                lost++;
+                duplicated++;
+            }
+        }
+        Map<String, Integer> firsts = new HashMap<>();
+        Set<String> seen = new HashSet<>();
+        long duplicatedChanges = 0;
+        for (SegmentChange c : run.changes()) {
+            if (c.getChangeType() == SegmentChangeType.FIRST_ASSIGNMENT) {
+                firsts.merge(c.getUserId(), 1, Integer::sum);
+            }
+            String id =
+                    c.getUserId()
+                            + '|'
+                            + c.getChangeType()
+                            + '|'
+                            + c.getNewSegment()
+                            + '|'
+                            + c.getModelVersion()
+                            + '|'
+                            + c.getEventTime().toEpochMilli();
+            if (!seen.add(id)) {
+                duplicatedChanges++;
+            }
+        }
+        long firstErrors =
+                expected.keySet().stream().filter(u -> firsts.getOrDefault(u, 0) != 1).count();
+        long differing =
+                expected.keySet().stream()
+                        .filter(
+                                u ->
+                                        !java.util.Objects.equals(
+                                                run.segments().get(u), reference.segments().get(u)))
+                        .count();
+        return new Findings(
+                lost, duplicated, duplicatedChanges, firstErrors, differing, expected.size());
+    }
+}
