@@ -31,6 +31,7 @@ final class AppInstance {
     private final Path stateDir;
     private final Path log;
     private final int restPort;
+    private final boolean staticMember;
     private Process process;
 
     AppInstance(
@@ -38,9 +39,11 @@ final class AppInstance {
             Path launcher,
             String bootstrapServers,
             Map<String, String> settings,
-            Path workDir)
+            Path workDir,
+            boolean staticMember)
             throws IOException {
         this.name = name;
+        this.staticMember = staticMember;
         this.launcher = launcher;
         this.bootstrapServers = bootstrapServers;
         this.settings = settings;
@@ -73,6 +76,10 @@ final class AppInstance {
         command.add("state.dir=" + stateDir);
         command.add("-D");
         command.add("rest.port=" + restPort);
+        if (staticMember) {
+            command.add("-D");
+            command.add("instance.id=" + name);
+        }
         ProcessBuilder pb =
                 new ProcessBuilder(command)
                         .redirectErrorStream(true)

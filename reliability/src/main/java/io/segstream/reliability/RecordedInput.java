@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -66,12 +67,31 @@ final class RecordedInput {
      */
     void produce(String bootstrapServers, Topics topics, double rate, AtomicLong produced)
             throws InterruptedException {
+        produce(bootstrapServers, topics, rate, produced, null);
+    }
+
+    /**
+     * As {@link #produce(String, Topics, double, AtomicLong)}, with {@code fuzz}'s malformed
+     * records (when not null) spread evenly between the good events, and some good events sent
+     * without a key.
+     */
+    void produce(
+            String bootstrapServers,
+            Topics topics,
+            double rate,
+            AtomicLong produced,
+            FuzzInput fuzz)
+            throws InterruptedException {
+        List<IntFunction<ProducerRecord<String, byte[]>>> malformed =
+                fuzz == null ? List.of() : fuzz.shuffled();
+        int sentMalformed = 0;
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_000_000);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         long start = System.nanoTime();
@@ -84,19 +104,26 @@ final class RecordedInput {
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
+                long malformedDue = (long) (i + 1) * malformed.size() / events.size();
+                for (; sentMalformed < malformedDue; sentMalformed++) {
+                    producer.send(
+                            malformed.get(sentMalformed).apply(sentMalformed),
+                            (m, ex) -> {
+                                if (ex != null) {
+                                    failed.incrementAndGet();
+                                }
+                            });
+                }
+                String key = fuzz != null && FuzzInput.sendWithoutKey(i) ? null : e.userId();
                 ProducerRecord<String, byte[]> record =
                         e.event() instanceof OrderEvent o
                                 ? new ProducerRecord<>(
-                                        topics.orders(),
-                                        null,
-                                        e.time(),
-                                        e.userId(),
-                                        ORDERS.encode(o))
+                                        topics.orders(), null, e.time(), key, ORDERS.encode(o))
                                 : new ProducerRecord<>(
                                         topics.clicks(),
                                         null,
                                         e.time(),
-                                        e.userId(),
+                                        key,
                                         CLICKS.encode((ClickEvent) e.event()));
                 producer.send(
                         record,

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -34,17 +37,33 @@ public final class ReliabilitySuite {
             List<Double> recoveries,
             double seconds) {}
 
-    private record Scenario(String id, String description, int instances, ScenarioRun.Plan plan) {}
+    private record Scenario(
+            String id, String description, int instances, ScenarioRun.Plan plan, boolean fuzz) {
+
+        Scenario(String id, String description, int instances, ScenarioRun.Plan plan) {
+            this(id, description, instances, plan, false);
+        }
+    }
 
     private final Path root;
     private final Path workDir;
     private final int users;
     private final int kills;
     private final double rate;
+    private final long seed;
     private final Random random;
+    private final boolean staticMembers;
 
     private ReliabilitySuite(
-            Path root, Path workDir, int users, int kills, double rate, long seed) {
+            Path root,
+            Path workDir,
+            int users,
+            int kills,
+            double rate,
+            long seed,
+            boolean staticMembers) {
+        this.staticMembers = staticMembers;
+        this.seed = seed;
         this.root = root;
         this.workDir = workDir;
         this.users = users;
@@ -69,12 +88,20 @@ public final class ReliabilitySuite {
         int kills = Integer.parseInt(opts.getOrDefault("kills", "10"));
         double rate = Double.parseDouble(opts.getOrDefault("rate", "4000"));
         long seed = Long.parseLong(opts.getOrDefault("seed", "42"));
-        List<String> chosen = List.of(opts.getOrDefault("scenarios", "1,2,4,5").split(","));
+        List<String> chosen = List.of(opts.getOrDefault("scenarios", "1,2,4,5,6").split(","));
         Path work = Files.createTempDirectory("segstream-reliability");
         int status;
         try {
             status =
-                    new ReliabilitySuite(root, work, users, kills, rate, seed)
+                    new ReliabilitySuite(
+                                    root,
+                                    work,
+                                    users,
+                                    kills,
+                                    rate,
+                                    seed,
+                                    Boolean.parseBoolean(
+                                            opts.getOrDefault("static-membership", "true")))
                             .run(chosen.stream().map(String::trim).toList());
         } finally {
             if (!Boolean.parseBoolean(opts.getOrDefault("keep", "false"))) {
@@ -89,7 +116,8 @@ public final class ReliabilitySuite {
                 "reliability/run: "
                         + problem
                         + "\nusage: reliability/run [--users N] [--kills N] [--rate EV_PER_S]"
-                        + " [--scenarios 1,2,4,5] [--seed S] [--keep true]");
+                        + " [--scenarios 1,2,4,5,6] [--seed S] [--static-membership true|false]"
+                        + " [--keep true]");
         System.exit(2);
     }
 
@@ -103,13 +131,14 @@ public final class ReliabilitySuite {
         }
         System.out.printf(
                 Locale.ROOT,
-                "reliability suite: %,d generated users, %d kills, input at %.0f events/s; work dir"
-                        + " %s%n",
+                "reliability suite: %,d generated users, %d kills, input at %.0f events/s, %s"
+                        + " membership; work dir %s%n",
                 users,
                 kills,
                 rate,
+                staticMembers ? "static" : "dynamic",
                 workDir);
-        RecordedInput input = RecordedInput.generate(users, 42);
+        RecordedInput input = RecordedInput.generate(users, seed);
         SegmentModel model =
                 PinnedModel.train(
                         input.events(), new SegstreamConfig(Map.of()).profileSettings(), 5);
@@ -176,21 +205,60 @@ public final class ReliabilitySuite {
         long start = System.nanoTime();
         System.out.printf("scenario %s: %s ...%n", scenario.id(), scenario.description());
         ScenarioRun run =
-                new ScenarioRun("s" + scenario.id(), broker, root.resolve("segstream"), workDir, 4);
+                new ScenarioRun(
+                        "s" + scenario.id(),
+                        broker,
+                        root.resolve("segstream"),
+                        workDir,
+                        4,
+                        staticMembers);
         int notRunning;
         try {
             run.prepare(model);
             for (int i = 0; i < scenario.instances(); i++) {
                 run.startInstance();
             }
-            notRunning = run.drive(input, rate, scenario.plan());
+            notRunning =
+                    run.drive(
+                            input,
+                            rate,
+                            scenario.plan(),
+                            scenario.fuzz() ? new FuzzInput(run.topics(), seed) : null);
         } finally {
             run.stopAll();
         }
+        long fuzzProblems = 0;
+        if (scenario.fuzz()) {
+            Map<String, Long> want = new TreeMap<>();
+            new FuzzInput(run.topics(), seed)
+                    .expectedReasons()
+                    .forEach((reason, n) -> want.put(reason.name(), n));
+            Map<String, Long> got = run.deadLetters();
+            System.out.println("  dead letters expected by reason: " + want);
+            System.out.println("  dead letters found by reason:    " + got);
+            Set<String> reasons = new TreeSet<>(want.keySet());
+            reasons.addAll(got.keySet());
+            for (String reason : reasons) {
+                fuzzProblems +=
+                        Math.abs(want.getOrDefault(reason, 0L) - got.getOrDefault(reason, 0L));
+            }
+        }
         Verifier.Outputs outputs =
                 Verifier.read(broker.bootstrapServers(), run.topics(), run.applicationId());
-        Verifier.Findings findings =
+        Verifier.Findings checked =
                 Verifier.check(outputs, input.expected(), reference == null ? outputs : reference);
+        // a malformed record not dead-lettered, or a dead letter too many, counts as lost; a
+        // profile of a fuzz user (a malformed event applied) as differing
+        long fuzzProfiles =
+                outputs.profiles().keySet().stream().filter(u -> u.startsWith("fuzz-")).count();
+        Verifier.Findings findings =
+                new Verifier.Findings(
+                        checked.lostEvents() + fuzzProblems,
+                        checked.duplicatedEvents(),
+                        checked.duplicatedChanges(),
+                        checked.firstAssignmentErrors(),
+                        checked.differing() + fuzzProfiles,
+                        checked.users());
         Row row =
                 new Row(
                         scenario.id() + " " + scenario.description(),
@@ -272,6 +340,19 @@ public final class ReliabilitySuite {
                                 run.awaitRecovery(fault);
                             }
                         }));
+        FuzzInput fuzz = new FuzzInput(new io.segstream.app.config.Topics(""), seed);
+        s.put(
+                "6",
+                new Scenario(
+                        "6",
+                        String.format(
+                                Locale.ROOT,
+                                "fuzz: %,d malformed records of %d classes among the good events",
+                                fuzz.total(),
+                                fuzz.classes().size()),
+                        1,
+                        run -> {},
+                        true));
         return s;
     }
 

@@ -6,6 +6,7 @@ import io.segstream.app.runtime.ConsumerProgress;
 import io.segstream.app.runtime.TopicAdmin;
 import io.segstream.schemas.AvroCodec;
 import io.segstream.schemas.SegmentModel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,12 +14,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -39,6 +48,7 @@ final class ScenarioRun {
     private final BrokerNode broker;
     private final Path launcher;
     private final Path workDir;
+    private final boolean staticMembers;
     private final Map<String, String> settings = new HashMap<>();
     private final SegstreamConfig config;
     private final List<AppInstance> instances = new ArrayList<>();
@@ -47,8 +57,15 @@ final class ScenarioRun {
     private int started;
     private volatile long inputSize;
 
-    ScenarioRun(String name, BrokerNode broker, Path launcher, Path workDir, int partitions) {
+    ScenarioRun(
+            String name,
+            BrokerNode broker,
+            Path launcher,
+            Path workDir,
+            int partitions,
+            boolean staticMembers) {
         this.name = name;
+        this.staticMembers = staticMembers;
         this.broker = broker;
         this.launcher = launcher;
         this.workDir = workDir;
@@ -115,7 +132,8 @@ final class ScenarioRun {
                         launcher,
                         broker.bootstrapServers(),
                         settings,
-                        workDir);
+                        workDir,
+                        staticMembers);
         instance.start();
         instances.add(instance);
         awaitReady(instance);
@@ -194,12 +212,18 @@ final class ScenarioRun {
      * processed; returns how many instances were not RUNNING at the end.
      */
     int drive(RecordedInput input, double rate, Plan plan) throws Exception {
+        return drive(input, rate, plan, null);
+    }
+
+    /** As {@link #drive(RecordedInput, double, Plan)}, with {@code fuzz} mixed into the input. */
+    int drive(RecordedInput input, double rate, Plan plan, FuzzInput fuzz) throws Exception {
         inputSize = input.events().size();
         Thread producer =
                 new Thread(
                         () -> {
                             try {
-                                input.produce(broker.bootstrapServers(), topics(), rate, produced);
+                                input.produce(
+                                        broker.bootstrapServers(), topics(), rate, produced, fuzz);
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
                             }
@@ -231,6 +255,36 @@ final class ScenarioRun {
             }
         }
         return notRunning;
+    }
+
+    /** Dead letters by their {@code segstream.reason} header, read_committed. */
+    Map<String, Long> deadLetters() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reliability-dlq-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        Map<String, Long> reasons = new TreeMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topics().dlq(), Duration.ofSeconds(30))
+                    .forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            // tombstones too: the dead letter of a record without a value has none either
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    Header h = r.headers().lastHeader("segstream.reason");
+                    String reason =
+                            h == null ? "(none)" : new String(h.value(), StandardCharsets.UTF_8);
+                    reasons.merge(reason, 1L, Long::sum);
+                }
+            }
+        }
+        return reasons;
     }
 
     /** SIGTERM to every instance still running. */

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -166,9 +167,33 @@ public final class SegstreamConfig extends AbstractConfig {
     static final String MAX_FUTURE_MS_DOC =
             "Events stamped further than this ahead of the wall clock go to the dead-letter topic.";
 
+    public static final String MAX_PRICE_CONFIG = "validation.max.price";
+    static final String MAX_PRICE_DOC =
+            "A price above this goes to the dead-letter topic (INVALID_PRICE): profiles keep spend in "
+                    + "float32, where 1e308 is infinite and would poison every later score of the user.";
+
+    public static final String MAX_ORDER_LINES_CONFIG = "validation.max.order.lines";
+    static final String MAX_ORDER_LINES_DOC =
+            "An order with more lines goes to the dead-letter topic (TOO_MANY_LINES): every line's "
+                    + "title is encoded, so one huge order would hold its task for seconds.";
+
+    public static final String MIN_EVENT_TIME_CONFIG = "validation.min.event.time.ms";
+    static final String MIN_EVENT_TIME_DOC =
+            "Events stamped before this epoch millisecond go to the dead-letter topic "
+                    + "(PAST_EVENT_TIME); the default, 2000-01-01, catches an unset time (1970) and "
+                    + "keeps any real shop history.";
+
     public static final String REST_HOST_CONFIG = "rest.host";
     static final String REST_HOST_DOC =
             "Interface the REST API binds to; also advertised to other instances.";
+
+    public static final String INSTANCE_ID_CONFIG = "instance.id";
+    static final String INSTANCE_ID_DOC =
+            "A stable name for this instance, e.g. the pod name of a StatefulSet. Set, the instance "
+                    + "is a static member of its consumer group (group.instance.id): when it restarts "
+                    + "within kafka.session.timeout.ms it gets its partitions back without a "
+                    + "rebalance, so the other instances never pause. Unique per instance. Empty: "
+                    + "dynamic membership, where every restart rebalances the whole group.";
 
     public static final String REST_PORT_CONFIG = "rest.port";
     static final String REST_PORT_DOC = "Port of the REST API; 0 picks a free port.";
@@ -397,6 +422,26 @@ public final class SegstreamConfig extends AbstractConfig {
                             Importance.LOW,
                             MAX_FUTURE_MS_DOC)
                     .define(
+                            MAX_PRICE_CONFIG,
+                            Type.DOUBLE,
+                            1e9,
+                            Range.atLeast(0),
+                            Importance.LOW,
+                            MAX_PRICE_DOC)
+                    .define(
+                            MAX_ORDER_LINES_CONFIG,
+                            Type.INT,
+                            1000,
+                            Range.atLeast(1),
+                            Importance.LOW,
+                            MAX_ORDER_LINES_DOC)
+                    .define(
+                            MIN_EVENT_TIME_CONFIG,
+                            Type.LONG,
+                            946_684_800_000L,
+                            Importance.LOW,
+                            MIN_EVENT_TIME_DOC)
+                    .define(
                             REST_HOST_CONFIG,
                             Type.STRING,
                             "127.0.0.1",
@@ -409,6 +454,7 @@ public final class SegstreamConfig extends AbstractConfig {
                             Range.between(0, 65535),
                             Importance.MEDIUM,
                             REST_PORT_DOC)
+                    .define(INSTANCE_ID_CONFIG, Type.STRING, "", Importance.MEDIUM, INSTANCE_ID_DOC)
                     .define(
                             DLQ_MAX_PAYLOAD_CONFIG,
                             Type.INT,
@@ -475,6 +521,10 @@ public final class SegstreamConfig extends AbstractConfig {
         p.put(
                 StreamsConfig.APPLICATION_SERVER_CONFIG,
                 getString(REST_HOST_CONFIG) + ":" + getInt(REST_PORT_CONFIG));
+        if (!getString(INSTANCE_ID_CONFIG).isBlank()) {
+            // Kafka Streams gives each stream thread's consumer its own id from this one
+            p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, getString(INSTANCE_ID_CONFIG).trim());
+        }
         p.putAll(originalsWithPrefix(KAFKA_PREFIX));
         return p;
     }

@@ -11,6 +11,8 @@ public class InvalidEventException extends RuntimeException {
         INVALID_PRICE,
         INVALID_QUANTITY,
         FUTURE_EVENT_TIME,
+        PAST_EVENT_TIME,
+        TOO_MANY_LINES,
         TEXT_TOO_LONG,
         PROCESSING_ERROR,
         /** An output record over the producer's max.request.size: the input is not at fault. */

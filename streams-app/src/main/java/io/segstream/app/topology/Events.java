@@ -12,8 +12,19 @@ import org.apache.avro.specific.SpecificRecord;
 /** Validates input events: what is refused goes to the dead-letter topic with a reason. */
 final class Events {
 
+    /** The {@code validation.*} settings. */
+    record Limits(
+            int maxTextChars,
+            long maxFutureMs,
+            long minEventTimeMs,
+            double maxPrice,
+            int maxOrderLines) {}
+
     private final int maxTextChars;
     private final long maxFutureMs;
+    private final long minEventTimeMs;
+    private final double maxPrice;
+    private final int maxOrderLines;
     private final java.util.function.LongSupplier wallClock;
     private final String fatalUser;
 
@@ -21,13 +32,12 @@ final class Events {
      * {@code fatalUser}, when not empty, is the fault-injection tests' user whose events raise an
      * {@link InjectedFatalException} (see {@code fault.injection.fatal.user}).
      */
-    Events(
-            int maxTextChars,
-            long maxFutureMs,
-            java.util.function.LongSupplier wallClock,
-            String fatalUser) {
-        this.maxTextChars = maxTextChars;
-        this.maxFutureMs = maxFutureMs;
+    Events(Limits limits, java.util.function.LongSupplier wallClock, String fatalUser) {
+        this.maxTextChars = limits.maxTextChars();
+        this.maxFutureMs = limits.maxFutureMs();
+        this.minEventTimeMs = limits.minEventTimeMs();
+        this.maxPrice = limits.maxPrice();
+        this.maxOrderLines = limits.maxOrderLines();
         this.wallClock = wallClock;
         this.fatalUser = fatalUser == null ? "" : fatalUser;
     }
@@ -50,6 +60,16 @@ final class Events {
         }
         if (event instanceof OrderEvent o) {
             checkTime(o.getEventTime().toEpochMilli());
+            if (o.getLines().size() > maxOrderLines) {
+                throw new InvalidEventException(
+                        Reason.TOO_MANY_LINES,
+                        "Order "
+                                + o.getOrderId()
+                                + " has "
+                                + o.getLines().size()
+                                + " lines, over the limit of "
+                                + maxOrderLines);
+            }
             for (OrderLine line : o.getLines()) {
                 checkPrice(line.getUnitPrice());
                 if (line.getQuantity() == 0) {
@@ -102,15 +122,28 @@ final class Events {
         return user;
     }
 
-    private static void checkPrice(Double price) {
+    private void checkPrice(Double price) {
         if (price != null && (!Double.isFinite(price) || price < 0)) {
             throw new InvalidEventException(
                     Reason.INVALID_PRICE,
                     "Price " + price + " is not a finite, non-negative number");
         }
+        if (price != null && price > maxPrice) {
+            throw new InvalidEventException(
+                    Reason.INVALID_PRICE, "Price " + price + " is over the limit of " + maxPrice);
+        }
     }
 
     private void checkTime(long eventTime) {
+        if (eventTime < minEventTimeMs) {
+            throw new InvalidEventException(
+                    Reason.PAST_EVENT_TIME,
+                    "Event time "
+                            + java.time.Instant.ofEpochMilli(eventTime)
+                            + " is before "
+                            + java.time.Instant.ofEpochMilli(minEventTimeMs)
+                            + " (validation.min.event.time.ms)");
+        }
         long limit = wallClock.getAsLong() + maxFutureMs;
         if (eventTime > limit) {
             throw new InvalidEventException(

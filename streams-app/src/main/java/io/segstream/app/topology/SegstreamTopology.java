@@ -109,8 +109,12 @@ public final class SegstreamTopology {
 
         Events events =
                 new Events(
-                        config.getInt(SegstreamConfig.MAX_TEXT_CHARS_CONFIG),
-                        config.getLong(SegstreamConfig.MAX_FUTURE_MS_CONFIG),
+                        new Events.Limits(
+                                config.getInt(SegstreamConfig.MAX_TEXT_CHARS_CONFIG),
+                                config.getLong(SegstreamConfig.MAX_FUTURE_MS_CONFIG),
+                                config.getLong(SegstreamConfig.MIN_EVENT_TIME_CONFIG),
+                                config.getDouble(SegstreamConfig.MAX_PRICE_CONFIG),
+                                config.getInt(SegstreamConfig.MAX_ORDER_LINES_CONFIG)),
                         deps.wallClock(),
                         config.getString(SegstreamConfig.FAULT_FATAL_USER_CONFIG));
         boolean keyed = config.getBoolean(SegstreamConfig.INPUT_KEYED_BY_USER_CONFIG);

@@ -15,6 +15,7 @@ import io.segstream.core.encoder.EncoderConfig;
 import io.segstream.core.profile.UserProfile;
 import io.segstream.schemas.ClickEvent;
 import io.segstream.schemas.OrderEvent;
+import io.segstream.schemas.OrderLine;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +96,36 @@ class DeadLetterTopologyTest {
                         clickBytes(view("u-bad", T0, "Red retrospot mug", "Home/Kitchen", -1.25)),
                         Reason.INVALID_PRICE,
                         "-1.25"),
+                Arguments.of(
+                        "a price of 1e308 (infinite as the profile's float32 spend)",
+                        true,
+                        clickBytes(view("u-bad", T0, "Red retrospot mug", "Home/Kitchen", 1e308)),
+                        Reason.INVALID_PRICE,
+                        "over the limit"),
+                Arguments.of(
+                        "an order of 2,000 lines (the limit is 1,000)",
+                        false,
+                        orderBytes(
+                                order(
+                                        "u-bad",
+                                        T0,
+                                        java.util.stream.IntStream.range(0, 2_000)
+                                                .mapToObj(i -> line("Mug " + i, 1, 1.0))
+                                                .toArray(OrderLine[]::new))),
+                        Reason.TOO_MANY_LINES,
+                        "2000 lines"),
+                Arguments.of(
+                        "an event time of 1970 (an unset timestamp)",
+                        true,
+                        clickBytes(
+                                view(
+                                        "u-bad",
+                                        java.time.Instant.ofEpochMilli(0),
+                                        "Red retrospot mug",
+                                        "Home/Kitchen",
+                                        2.5)),
+                        Reason.PAST_EVENT_TIME,
+                        "is before 2000-01-01"),
                 Arguments.of(
                         "a zero quantity",
                         false,
