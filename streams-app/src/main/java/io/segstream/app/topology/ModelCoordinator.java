@@ -17,12 +17,14 @@ import io.segstream.schemas.CentroidDelta;
 import io.segstream.schemas.ModelOrigin;
 import io.segstream.schemas.SegmentModel;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -54,6 +56,8 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
     private final SegstreamConfig config;
     private final TopologyDeps deps;
     private final MiniBatchUpdate update;
+    private static final Duration MODEL_GAUGE_REFRESH = Duration.ofSeconds(5);
+
     private final AtomicLong publishedVersion = new AtomicLong();
     private final AtomicLong publishedSegments = new AtomicLong();
     private ProcessorContext<String, byte[]> context;
@@ -104,8 +108,23 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
         this.versionGauge =
                 Gauge.builder("segstream.model.version", publishedVersion, AtomicLong::get)
                         .strongReference(true)
-                        .description("Latest model version published by this coordinator")
+                        .description(
+                                "Latest model version this coordinator published or found"
+                                        + " published (a trainer's or pinned model included)")
                         .register(deps.registry());
+        // with learning off nothing reaches the coordinator, yet a pinned model scores: the gauges
+        // follow the model topic too, so they never read 0 while a model is in use
+        context.schedule(
+                MODEL_GAUGE_REFRESH, PunctuationType.WALL_CLOCK_TIME, now -> refreshGauges());
+        refreshGauges();
+    }
+
+    private void refreshGauges() {
+        SegmentModel latest = latestModel();
+        if (latest != null && latest.getVersion() > publishedVersion.get()) {
+            publishedVersion.set(latest.getVersion());
+            publishedSegments.set(latest.getK());
+        }
     }
 
     @Override

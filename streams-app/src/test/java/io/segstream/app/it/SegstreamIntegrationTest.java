@@ -268,6 +268,15 @@ class SegstreamIntegrationTest {
             if (instances == 2) {
                 assertForwarding(apps);
             }
+            // learning is off, so nothing reaches the coordinator; its gauge must still show the
+            // pinned model, not 0
+            assertThat(
+                            apps.stream()
+                                    .map(a -> a.registry().find("segstream.model.version").gauge())
+                                    .filter(java.util.Objects::nonNull)
+                                    .mapToDouble(g -> g.value())
+                                    .max())
+                    .hasValue(model.getVersion());
             return KafkaIo.latestSegments(segments);
         } finally {
             apps.forEach(SegstreamApp::close);
