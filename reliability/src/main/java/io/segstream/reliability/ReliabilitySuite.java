@@ -53,6 +53,7 @@ public final class ReliabilitySuite {
     private final long seed;
     private final Random random;
     private final boolean staticMembers;
+    private final Map<String, String> extraSettings;
 
     private ReliabilitySuite(
             Path root,
@@ -61,8 +62,10 @@ public final class ReliabilitySuite {
             int kills,
             double rate,
             long seed,
-            boolean staticMembers) {
+            boolean staticMembers,
+            Map<String, String> extraSettings) {
         this.staticMembers = staticMembers;
+        this.extraSettings = extraSettings;
         this.seed = seed;
         this.root = root;
         this.workDir = workDir;
@@ -101,7 +104,8 @@ public final class ReliabilitySuite {
                                     rate,
                                     seed,
                                     Boolean.parseBoolean(
-                                            opts.getOrDefault("static-membership", "true")))
+                                            opts.getOrDefault("static-membership", "true")),
+                                    settings(opts.getOrDefault("set", "")))
                             .run(chosen.stream().map(String::trim).toList());
         } finally {
             if (!Boolean.parseBoolean(opts.getOrDefault("keep", "false"))) {
@@ -111,12 +115,29 @@ public final class ReliabilitySuite {
         System.exit(status);
     }
 
+    /** {@code --set k=v,k=v}: segstream settings for every instance of every scenario. */
+    private static Map<String, String> settings(String list) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String kv : list.split(",")) {
+            if (kv.isBlank()) {
+                continue;
+            }
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                usage("--set takes key=value pairs separated by commas, not " + kv);
+            }
+            out.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
     private static void usage(String problem) {
         System.err.println(
                 "reliability/run: "
                         + problem
                         + "\nusage: reliability/run [--users N] [--kills N] [--rate EV_PER_S]"
                         + " [--scenarios 1,2,4,5,6] [--seed S] [--static-membership true|false]"
+                        + " [--set key=value,...]"
                         + " [--keep true]");
         System.exit(2);
     }
@@ -132,11 +153,12 @@ public final class ReliabilitySuite {
         System.out.printf(
                 Locale.ROOT,
                 "reliability suite: %,d generated users, %d kills, input at %.0f events/s, %s"
-                        + " membership; work dir %s%n",
+                        + " membership, settings %s; work dir %s%n",
                 users,
                 kills,
                 rate,
                 staticMembers ? "static" : "dynamic",
+                extraSettings,
                 workDir);
         RecordedInput input = RecordedInput.generate(users, seed);
         SegmentModel model =
@@ -211,7 +233,8 @@ public final class ReliabilitySuite {
                         root.resolve("segstream"),
                         workDir,
                         4,
-                        staticMembers);
+                        staticMembers,
+                        extraSettings);
         int notRunning;
         try {
             run.prepare(model);
@@ -221,7 +244,8 @@ public final class ReliabilitySuite {
             notRunning =
                     run.drive(
                             input,
-                            rate,
+                            // the reference has no fault to spread the input around
+                            reference == null ? Math.max(rate, 20_000) : rate,
                             scenario.plan(),
                             scenario.fuzz() ? new FuzzInput(run.topics(), seed) : null);
         } finally {
@@ -282,7 +306,8 @@ public final class ReliabilitySuite {
                         "kill -9 one of two instances " + kills + " times",
                         2,
                         run -> {
-                            for (int i = 0; i < kills; i++) {
+                            // mid-stream only: a kill after the input ended tests nothing
+                            for (int i = 0; i < kills && run.progressShare() < 1; i++) {
                                 Thread.sleep(2000 + random.nextInt(4000));
                                 AppInstance victim =
                                         run.instances().get(random.nextInt(run.instances().size()));
