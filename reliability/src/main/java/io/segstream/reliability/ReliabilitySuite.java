@@ -404,9 +404,12 @@ public final class ReliabilitySuite {
                         ? "-"
                         : String.format(
                                 Locale.ROOT,
-                                "%d faults, worst %.1f s",
+                                "%d faults, worst %.1f s (%s)",
                                 r.recoveries().size(),
-                                worst),
+                                worst,
+                                r.recoveries().stream()
+                                        .map(v -> String.format(Locale.ROOT, "%.1f", v))
+                                        .collect(java.util.stream.Collectors.joining(", "))),
                 r.seconds());
     }
 
