@@ -9,11 +9,21 @@ import io.segstream.schemas.AvroCodec;
 import io.segstream.schemas.SegmentAssignment;
 import io.segstream.schemas.SegmentChange;
 import io.segstream.schemas.SegmentChangeType;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads what a run left on Kafka, read_committed as any consumer of segstream would, and checks it
@@ -62,27 +72,53 @@ final class Verifier {
 
     static Outputs read(String bootstrapServers, Topics topics, String applicationId) {
         Map<String, Integer> segments = new HashMap<>();
-        TopicReader.readAll(
-                        bootstrapServers,
-                        List.of(topics.segments()),
-                        r -> Map.entry(r.key(), ASSIGNMENTS.decode(r.value()).getSegmentId()))
-                .forEach(e -> segments.put(e.getKey(), e.getValue()));
+        latest(bootstrapServers, topics.segments())
+                .forEach((user, v) -> segments.put(user, ASSIGNMENTS.decode(v).getSegmentId()));
         Map<String, UserProfile> profiles = new HashMap<>();
-        TopicReader.readAll(
+        latest(
                         bootstrapServers,
-                        List.of(
-                                applicationId
-                                        + "-"
-                                        + SegstreamTopology.PROFILES_STORE
-                                        + "-changelog"),
-                        r -> Map.entry(r.key(), ProfileCodec.decode(r.value())))
-                .forEach(e -> profiles.put(e.getKey(), e.getValue()));
+                        applicationId + "-" + SegstreamTopology.PROFILES_STORE + "-changelog")
+                .forEach((user, v) -> profiles.put(user, ProfileCodec.decode(v)));
         List<SegmentChange> changes =
                 TopicReader.readAll(
                         bootstrapServers,
                         List.of(topics.segmentChanges()),
                         r -> CHANGES.decode(r.value()));
         return new Outputs(segments, profiles, changes);
+    }
+
+    /**
+     * The last value of every key of {@code topic}, read_committed; a key whose last record is a
+     * tombstone is left out. Only the latest bytes are kept: the profile changelog of a run holds a
+     * record per event, far more than fits in memory decoded.
+     */
+    private static Map<String, byte[]> latest(String bootstrapServers, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reliability-verifier-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        Map<String, byte[]> out = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() == null) {
+                        out.remove(r.key());
+                    } else {
+                        out.put(r.key(), r.value());
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     static Findings check(
