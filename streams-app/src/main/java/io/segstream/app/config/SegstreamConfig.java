@@ -16,6 +16,7 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -198,6 +199,31 @@ public final class SegstreamConfig extends AbstractConfig {
     public static final String REST_PORT_CONFIG = "rest.port";
     static final String REST_PORT_DOC = "Port of the REST API; 0 picks a free port.";
 
+    public static final String REST_ADMIN_TOKEN_CONFIG = "rest.admin.token";
+    static final String REST_ADMIN_TOKEN_DOC =
+            "Bearer token of the REST API's mutating and admin endpoints (DELETE /users/{id}): a "
+                    + "request must send 'Authorization: Bearer <token>'. At least "
+                    + "16 characters. Unset (default), those endpoints answer 403, so that nobody can "
+                    + "erase users through an instance that was started without a token. Never "
+                    + "printed or logged.";
+
+    public static final String REST_READ_TOKEN_CONFIG = "rest.read.token";
+    static final String REST_READ_TOKEN_DOC =
+            "Bearer token of the REST API's read endpoints (users, segments, model, lookup, "
+                    + "metrics); the admin token passes too. At least 16 characters. Unset (default), "
+                    + "reads are open. /health and /health/ready stay open either way, for probes.";
+
+    public static final String REST_TLS_KEYSTORE_PATH_CONFIG = "rest.tls.keystore.path";
+    static final String REST_TLS_KEYSTORE_PATH_DOC =
+            "Keystore (PKCS12 or JKS) with the REST API's certificate and key; when set the API "
+                    + "serves HTTPS only, and forwards to other instances over HTTPS, trusting the "
+                    + "certificates of this keystore (every instance needs a certificate this "
+                    + "keystore trusts, e.g. the same one). Empty (default): plain HTTP.";
+
+    public static final String REST_TLS_KEYSTORE_PASSWORD_CONFIG = "rest.tls.keystore.password";
+    static final String REST_TLS_KEYSTORE_PASSWORD_DOC =
+            "Password of rest.tls.keystore.path (and of its key). Never printed or logged.";
+
     public static final String DLQ_MAX_PAYLOAD_CONFIG = "dlq.max.payload.bytes";
     static final String DLQ_MAX_PAYLOAD_DOC =
             "Dead-letter records carry at most this many bytes of the refused record's value (and "
@@ -213,6 +239,26 @@ public final class SegstreamConfig extends AbstractConfig {
                     + "would). Empty (default) turns it off.";
 
     private static final String KAFKA_PREFIX = "kafka.";
+
+    /** Shortest token accepted: a short bearer token can be guessed over the network. */
+    static final int MIN_TOKEN_CHARS = 16;
+
+    private static final ConfigDef.Validator TOKEN_VALIDATOR =
+            (name, value) -> {
+                if (value == null) {
+                    return;
+                }
+                String token = ((Password) value).value();
+                if (token.length() < MIN_TOKEN_CHARS || !token.strip().equals(token)) {
+                    // the value itself is left out: the message is printed
+                    throw new ConfigException(
+                            name
+                                    + " must be at least "
+                                    + MIN_TOKEN_CHARS
+                                    + " characters without leading or trailing spaces"
+                                    + " (e.g. the output of 'openssl rand -hex 32'), or unset");
+                }
+            };
 
     public static final ConfigDef CONFIG =
             new ConfigDef()
@@ -456,6 +502,32 @@ public final class SegstreamConfig extends AbstractConfig {
                             REST_PORT_DOC)
                     .define(INSTANCE_ID_CONFIG, Type.STRING, "", Importance.MEDIUM, INSTANCE_ID_DOC)
                     .define(
+                            REST_ADMIN_TOKEN_CONFIG,
+                            Type.PASSWORD,
+                            null,
+                            TOKEN_VALIDATOR,
+                            Importance.HIGH,
+                            REST_ADMIN_TOKEN_DOC)
+                    .define(
+                            REST_READ_TOKEN_CONFIG,
+                            Type.PASSWORD,
+                            null,
+                            TOKEN_VALIDATOR,
+                            Importance.MEDIUM,
+                            REST_READ_TOKEN_DOC)
+                    .define(
+                            REST_TLS_KEYSTORE_PATH_CONFIG,
+                            Type.STRING,
+                            "",
+                            Importance.MEDIUM,
+                            REST_TLS_KEYSTORE_PATH_DOC)
+                    .define(
+                            REST_TLS_KEYSTORE_PASSWORD_CONFIG,
+                            Type.PASSWORD,
+                            null,
+                            Importance.MEDIUM,
+                            REST_TLS_KEYSTORE_PASSWORD_DOC)
+                    .define(
                             DLQ_MAX_PAYLOAD_CONFIG,
                             Type.INT,
                             256 * 1024,
@@ -479,6 +551,14 @@ public final class SegstreamConfig extends AbstractConfig {
         this.encoder = EncoderConfig.fromMap(settings);
         int dlqPayload = getInt(DLQ_MAX_PAYLOAD_CONFIG);
         // a dead letter that is itself too large would stop the app it is meant to keep running
+        String keystore = getString(REST_TLS_KEYSTORE_PATH_CONFIG);
+        if (!keystore.isEmpty() && getPassword(REST_TLS_KEYSTORE_PASSWORD_CONFIG) == null) {
+            throw new ConfigException(
+                    REST_TLS_KEYSTORE_PATH_CONFIG
+                            + " is set but "
+                            + REST_TLS_KEYSTORE_PASSWORD_CONFIG
+                            + " is not; set the keystore's password");
+        }
         if (2L * dlqPayload + DLQ_HEADER_BYTES > producerMaxRequestSize()) {
             throw new ConfigException(
                     DLQ_MAX_PAYLOAD_CONFIG
@@ -518,6 +598,10 @@ public final class SegstreamConfig extends AbstractConfig {
         p.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR_CONFIG));
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE_CONFIG));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) getShort(REPLICATION_FACTOR_CONFIG));
+        // a warm copy of every store on another instance, so that user lookups go on being
+        // answered (flagged as standby) while the active owner restarts or the group rebalances;
+        // with one instance there is nowhere to place it and it costs nothing
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
         p.put(
                 StreamsConfig.APPLICATION_SERVER_CONFIG,
                 getString(REST_HOST_CONFIG) + ":" + getInt(REST_PORT_CONFIG));

@@ -1,7 +1,11 @@
 package io.segstream.app.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segstream.app.config.SegstreamConfig;
@@ -13,81 +17,237 @@ import io.segstream.core.model.UserExplanation;
 import io.segstream.core.profile.UserProfile;
 import io.segstream.schemas.AvroCodec;
 import io.segstream.schemas.Centroid;
+import io.segstream.schemas.DeletionRequest;
 import io.segstream.schemas.SegmentModel;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The REST API: a user's segment (answered by the instance that owns the user's partition,
- * forwarded there through Kafka Streams metadata when another instance owns it), the segments, the
- * model, health and Prometheus metrics.
+ * forwarded there through Kafka Streams metadata when another instance owns it, and by a standby
+ * copy when the owner cannot answer), batch lookups, erasure requests, the segments, the model,
+ * health and Prometheus metrics. Access is checked by {@link AccessControl}; user ids by {@link
+ * UserIds}.
  */
 public final class RestServer implements AutoCloseable {
+
+    /**
+     * Set on a request one instance forwards to another: the receiver answers from its own copy and
+     * never forwards again, so that a stale or disputed ownership cannot make a loop.
+     */
+    public static final String FORWARDED_HEADER = "X-Segstream-Forwarded";
+
+    /** Which copy answered a per-user request: {@code active} or {@code standby}. */
+    public static final String SERVED_BY_HEADER = "X-Segstream-Served-By";
+
+    /**
+     * How many changelog records the copy that answered is behind (0 for a running active copy; -1
+     * when not known).
+     */
+    public static final String OFFSET_LAG_HEADER = "X-Segstream-Offset-Lag";
+
+    /** Most user ids one {@code POST /segments/lookup} may name. */
+    public static final int MAX_LOOKUP_IDS = 1000;
+
+    /** Longest reason a deletion request may carry (it is kept on the deletions topic). */
+    public static final int MAX_DELETION_REASON_CHARS = 1000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestServer.class);
 
     /** Reasons an explanation lists, strongest first. */
     private static final int EXPLANATION_REASONS = 6;
 
+    /** A full lookup batch of maximal ids, escaped, with room to spare. */
+    private static final long MAX_BODY_BYTES = 8L * MAX_LOOKUP_IDS * UserIds.MAX_BYTES;
+
+    /** How long a partition's lag is reused: reading lags asks the brokers for end offsets. */
+    private static final long LAG_CACHE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
     private static final AvroCodec<SegmentModel> MODEL_CODEC = AvroCodec.of(SegmentModel.class);
-    private static final String FORWARDED = "forwarded";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Which copy of a user's partition answered. */
+    enum Role {
+        ACTIVE,
+        STANDBY;
+
+        String header() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** What this instance's copy says of one user; {@code profile} is null when unknown. */
+    private record LocalRead(Role role, long offsetLag, UserProfile profile) {
+        boolean found() {
+            return profile != null && profile.segment() != UserProfile.NO_SEGMENT;
+        }
+    }
+
+    /** This instance cannot answer for a user right now; the message says why. */
+    private static final class NotServableHere extends Exception {
+        NotServableHere(String message) {
+            super(message);
+        }
+    }
+
+    private record LagSnapshot(long takenAt, Map<Integer, Long> byPartition) {}
 
     private final SegstreamConfig config;
     private final PrometheusMeterRegistry registry;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final AccessControl access;
+    private final String scheme;
+    private final HttpClient http;
+
+    /** Created at the first erasure: an instance that never erases never connects to publish. */
+    private DeletionPublisher deletions;
+
     private Javalin server;
     private volatile KafkaStreams streams;
     private volatile Supplier<Optional<String>> deathReason = Optional::empty;
+    private volatile LagSnapshot lags = new LagSnapshot(0, Map.of());
     private HostInfo self;
 
     public RestServer(SegstreamConfig config, PrometheusMeterRegistry registry) {
         this.config = config;
         this.registry = registry;
+        this.access = AccessControl.of(config);
+        String keystore = config.getString(SegstreamConfig.REST_TLS_KEYSTORE_PATH_CONFIG);
+        this.scheme = keystore.isEmpty() ? "http" : "https";
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (!keystore.isEmpty()) {
+            client.sslContext(trusting(keystore, keystorePassword()));
+        }
+        this.http = client.build();
     }
 
     /** Binds the configured host and port (0 = any free port) and returns the port bound. */
     public int start() {
+        String host = config.getString(SegstreamConfig.REST_HOST_CONFIG);
+        int port = config.getInt(SegstreamConfig.REST_PORT_CONFIG);
         server =
-                Javalin.create(cfg -> cfg.showJavalinBanner = false)
+                Javalin.create(
+                                cfg -> {
+                                    cfg.showJavalinBanner = false;
+                                    cfg.http.maxRequestSize = MAX_BODY_BYTES;
+                                    if (scheme.equals("https")) {
+                                        cfg.jetty.addConnector(
+                                                (jetty, httpConfig) -> {
+                                                    httpConfig.addCustomizer(
+                                                            new SecureRequestCustomizer());
+                                                    SslContextFactory.Server tls =
+                                                            new SslContextFactory.Server();
+                                                    tls.setKeyStorePath(
+                                                            config.getString(
+                                                                    SegstreamConfig
+                                                                            .REST_TLS_KEYSTORE_PATH_CONFIG));
+                                                    tls.setKeyStorePassword(keystorePassword());
+                                                    ServerConnector connector =
+                                                            new ServerConnector(
+                                                                    jetty,
+                                                                    tls,
+                                                                    new HttpConnectionFactory(
+                                                                            httpConfig));
+                                                    connector.setHost(host);
+                                                    connector.setPort(port);
+                                                    return connector;
+                                                });
+                                    }
+                                })
                         .get(
                                 "/users/{id}/segment",
-                                ctx -> withProfile(ctx, "segment", this::userSegment))
+                                guarded(
+                                        AccessControl.Level.READ,
+                                        ctx -> perUser(ctx, "segment", this::userSegment)))
                         .get(
                                 "/users/{id}/explanation",
-                                ctx -> withProfile(ctx, "explanation", this::userExplanation))
-                        .get("/segments", this::segments)
-                        .get("/model", this::model)
+                                guarded(
+                                        AccessControl.Level.READ,
+                                        ctx -> perUser(ctx, "explanation", this::userExplanation)))
+                        .delete("/users/{id}", guarded(AccessControl.Level.ADMIN, this::delete))
+                        .post("/segments/lookup", guarded(AccessControl.Level.READ, this::lookup))
+                        .get("/segments", guarded(AccessControl.Level.READ, this::segments))
+                        .get("/model", guarded(AccessControl.Level.READ, this::model))
                         .get("/health", this::health)
                         .get("/health/ready", this::ready)
+                        // metrics need the read token too: they show traffic, lags and the task
+                        // layout, and Prometheus sends a bearer token (authorization.credentials)
                         .get(
                                 "/metrics",
-                                ctx ->
-                                        ctx.contentType("text/plain; version=0.0.4")
-                                                .result(registry.scrape()))
-                        .start(
-                                config.getString(SegstreamConfig.REST_HOST_CONFIG),
-                                config.getInt(SegstreamConfig.REST_PORT_CONFIG));
-        self = new HostInfo(config.getString(SegstreamConfig.REST_HOST_CONFIG), server.port());
+                                guarded(
+                                        AccessControl.Level.READ,
+                                        ctx ->
+                                                ctx.contentType("text/plain; version=0.0.4")
+                                                        .result(registry.scrape())))
+                        .exception(
+                                InvalidUserIdException.class,
+                                (e, ctx) -> badRequest(ctx, e.getMessage()))
+                        .exception(
+                                BadRequestException.class,
+                                (e, ctx) -> badRequest(ctx, e.getMessage()))
+                        .exception(
+                                Exception.class,
+                                (e, ctx) -> {
+                                    LOG.error(
+                                            "REST request {} {} failed",
+                                            ctx.method(),
+                                            ctx.path(),
+                                            e);
+                                    ctx.status(HttpStatus.INTERNAL_SERVER_ERROR)
+                                            .json(
+                                                    Map.of(
+                                                            "error",
+                                                            "internal error: "
+                                                                    + e.getClass().getSimpleName()
+                                                                    + "; see the instance's log"));
+                                });
+        if (scheme.equals("https")) {
+            server.start();
+        } else {
+            server.start(host, port);
+        }
+        self = new HostInfo(host, server.port());
         return server.port();
     }
 
@@ -104,67 +264,209 @@ public final class RestServer implements AutoCloseable {
         return server.port();
     }
 
-    /** What an endpoint does with a user's profile, on the instance that owns it. */
+    /** {@code http} or {@code https}, as configured. */
+    public String scheme() {
+        return scheme;
+    }
+
+    private Handler guarded(AccessControl.Level level, Handler handler) {
+        return ctx -> {
+            Optional<AccessControl.Denial> denial =
+                    access.check(level, ctx.header("Authorization"));
+            if (denial.isPresent()) {
+                AccessControl.Denial d = denial.get();
+                if (d.status() == 401) {
+                    ctx.header("WWW-Authenticate", "Bearer realm=\"segstream\"");
+                }
+                ctx.status(d.status()).json(Map.of("error", d.error()));
+                return;
+            }
+            handler.handle(ctx);
+        };
+    }
+
+    /** What an endpoint does with a user's profile, on the instance that has it. */
     private interface ProfileHandler {
         void handle(Context ctx, KafkaStreams streams, String user, UserProfile profile);
     }
 
     /**
-     * Finds the user's profile on the instance that owns it (forwarding {@code /users/{id}/<what>}
-     * there when that is another instance) and hands it to {@code handler}; 404 when unknown.
+     * The user id of a {@code /users/{id}/...} path, decoded from the raw request path (see {@link
+     * UserIds} for why not from the framework's decoded one).
      */
-    private void withProfile(Context ctx, String what, ProfileHandler handler)
-            throws IOException, InterruptedException {
-        String user = ctx.pathParam("id");
+    private static String pathUser(Context ctx) {
+        String[] segments = ctx.req().getRequestURI().split("/", -1);
+        if (segments.length < 3 || !segments[1].equals("users")) {
+            throw new InvalidUserIdException("the path names no user id");
+        }
+        return UserIds.fromPathSegment(segments[2]);
+    }
+
+    /**
+     * Answers {@code /users/{id}/<what>}: forwards to the active owner when that is another
+     * instance, falls back to a standby copy when the owner does not answer, and otherwise reads
+     * this instance's copy and hands a known profile to {@code handler}; 404 when unknown.
+     */
+    private void perUser(Context ctx, String what, ProfileHandler handler)
+            throws InterruptedException {
+        String user = pathUser(ctx);
         KafkaStreams s = requireStreams(ctx);
         if (s == null) {
             return;
         }
-        KeyQueryMetadata meta =
-                s.queryMetadataForKey(
-                        SegstreamTopology.PROFILES_STORE, user, Serdes.String().serializer());
-        if (meta == null || meta == KeyQueryMetadata.NOT_AVAILABLE) {
-            unavailable(
-                    ctx,
-                    "The user's partition has no active owner right now (rebalancing); retry shortly.");
-            return;
-        }
-        if (!meta.activeHost().equals(self) && ctx.queryParam(FORWARDED) == null) {
-            forward(ctx, meta.activeHost(), user, what);
-            return;
-        }
-        ReadOnlyKeyValueStore<String, UserProfile> store;
+        KeyQueryMetadata meta;
         try {
-            store =
-                    s.store(
-                            StoreQueryParameters.fromNameAndType(
-                                            SegstreamTopology.PROFILES_STORE,
-                                            QueryableStoreTypes
-                                                    .<String, UserProfile>keyValueStore())
-                                    .withPartition(meta.partition()));
-        } catch (RuntimeException e) {
-            unavailable(
-                    ctx,
-                    "The user's store is not queryable right now ("
-                            + e.getMessage()
-                            + "); retry shortly.");
+            meta = metadata(s, user);
+        } catch (NotServableHere e) {
+            unavailable(ctx, e.getMessage());
             return;
         }
-        UserProfile profile = store.get(user);
-        if (profile == null || profile.segment() == UserProfile.NO_SEGMENT) {
-            ctx.status(HttpStatus.NOT_FOUND)
-                    .json(
-                            Map.of(
-                                    "error",
-                                    profile == null ? "unknown user" : "user not assigned yet",
-                                    "userId",
-                                    user));
+        boolean forwarded = ctx.header(FORWARDED_HEADER) != null;
+        if (!forwarded && meta != null && !meta.activeHost().equals(self)) {
+            String path = "/users/" + encode(user) + "/" + what;
+            Optional<HttpResponse<String>> answer = forwardGet(ctx, meta.activeHost(), path);
+            if (answer.isEmpty() && !meta.standbyHosts().contains(self)) {
+                for (HostInfo standby : meta.standbyHosts()) {
+                    answer = forwardGet(ctx, standby, path);
+                    if (answer.isPresent()) {
+                        break;
+                    }
+                }
+            }
+            if (answer.isPresent()) {
+                relay(ctx, answer.get());
+                return;
+            }
+            if (!meta.standbyHosts().contains(self)) {
+                unavailable(
+                        ctx,
+                        "neither the owner of the user's partition ("
+                                + meta.activeHost()
+                                + ") nor a standby copy answered; retry shortly");
+                return;
+            }
+        }
+        LocalRead local;
+        try {
+            local = readLocal(s, user, meta);
+        } catch (NotServableHere e) {
+            unavailable(ctx, e.getMessage());
             return;
         }
-        handler.handle(ctx, s, user, profile);
+        ctx.header(SERVED_BY_HEADER, local.role().header());
+        ctx.header(OFFSET_LAG_HEADER, Long.toString(local.offsetLag()));
+        if (!local.found()) {
+            ctx.status(HttpStatus.NOT_FOUND).json(notFound(user, local.profile()));
+            return;
+        }
+        handler.handle(ctx, s, user, local.profile());
     }
 
-    private void userSegment(Context ctx, KafkaStreams s, String user, UserProfile profile) {
+    private static Map<String, Object> notFound(String user, UserProfile profile) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", profile == null ? "unknown user" : "user not assigned yet");
+        body.put("userId", user);
+        return body;
+    }
+
+    /** The user's partition and its hosts; null while no instance owns it (rebalancing). */
+    private static KeyQueryMetadata metadata(KafkaStreams s, String user) throws NotServableHere {
+        KeyQueryMetadata meta;
+        try {
+            meta =
+                    s.queryMetadataForKey(
+                            SegstreamTopology.PROFILES_STORE, user, Serdes.String().serializer());
+        } catch (RuntimeException e) {
+            throw new NotServableHere(
+                    "the streams client cannot locate users right now (" + e.getMessage() + ")");
+        }
+        return meta == null || meta == KeyQueryMetadata.NOT_AVAILABLE ? null : meta;
+    }
+
+    /**
+     * Reads the user from this instance's copy of their partition: the active one, or a standby or
+     * restoring one (possibly behind, as its lag says) when this instance is not the owner. While
+     * the partition has no known owner ({@code meta} null) any local copy that has the user
+     * answers.
+     */
+    private LocalRead readLocal(KafkaStreams s, String user, KeyQueryMetadata meta)
+            throws NotServableHere {
+        if (meta == null) {
+            for (int partition : lags(s, -1).keySet()) {
+                UserProfile profile = localStore(s, partition).get(user);
+                if (profile != null) {
+                    return new LocalRead(Role.STANDBY, lag(s, partition), profile);
+                }
+            }
+            throw new NotServableHere(
+                    "the user's partition has no owner right now (rebalancing) and this instance"
+                            + " has no copy of the user; retry shortly");
+        }
+        Role role;
+        if (meta.activeHost().equals(self)) {
+            role = Role.ACTIVE;
+        } else if (meta.standbyHosts().contains(self)) {
+            role = Role.STANDBY;
+        } else {
+            throw new NotServableHere(
+                    "this instance holds no copy of the user's partition (it moved to "
+                            + meta.activeHost()
+                            + "); retry shortly");
+        }
+        UserProfile profile = localStore(s, meta.partition()).get(user);
+        return new LocalRead(role, lag(s, meta.partition()), profile);
+    }
+
+    private static ReadOnlyKeyValueStore<String, UserProfile> localStore(
+            KafkaStreams s, int partition) throws NotServableHere {
+        try {
+            return s.store(
+                    StoreQueryParameters.fromNameAndType(
+                                    SegstreamTopology.PROFILES_STORE,
+                                    QueryableStoreTypes.<String, UserProfile>keyValueStore())
+                            .withPartition(partition)
+                            .enableStaleStores());
+        } catch (RuntimeException e) {
+            throw new NotServableHere(
+                    "the user's store is not queryable here right now ("
+                            + e.getMessage()
+                            + "); retry shortly");
+        }
+    }
+
+    /** The offset lag of this instance's copy of a profile partition; -1 when not known. */
+    private long lag(KafkaStreams s, int partition) {
+        Long lag = lags(s, partition).get(partition);
+        return lag == null ? -1 : lag;
+    }
+
+    /**
+     * Offset lags of this instance's profile partitions, re-read at most every {@link
+     * #LAG_CACHE_NANOS} unless {@code partition} is missing (it may just have been assigned).
+     */
+    private Map<Integer, Long> lags(KafkaStreams s, int partition) {
+        LagSnapshot snapshot = lags;
+        long now = System.nanoTime();
+        if (now - snapshot.takenAt() < LAG_CACHE_NANOS
+                && snapshot.takenAt() != 0
+                && (partition < 0 || snapshot.byPartition().containsKey(partition))) {
+            return snapshot.byPartition();
+        }
+        Map<Integer, Long> byPartition = new HashMap<>();
+        try {
+            Map<Integer, LagInfo> store =
+                    s.allLocalStorePartitionLags().get(SegstreamTopology.PROFILES_STORE);
+            if (store != null) {
+                store.forEach((p, info) -> byPartition.put(p, info.offsetLag()));
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Could not read the local store lags", e);
+        }
+        lags = new LagSnapshot(now, Map.copyOf(byPartition));
+        return byPartition;
+    }
+
+    private Map<String, Object> segmentBody(KafkaStreams s, String user, UserProfile profile) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("userId", user);
         body.put("segmentId", profile.segment());
@@ -173,7 +475,11 @@ public final class RestServer implements AutoCloseable {
         body.put("modelVersion", profile.modelVersion());
         body.put("lastEventTime", Instant.ofEpochMilli(profile.lastEventTime()).toString());
         body.put("servedBy", self.host() + ":" + self.port());
-        ctx.json(body);
+        return body;
+    }
+
+    private void userSegment(Context ctx, KafkaStreams s, String user, UserProfile profile) {
+        ctx.json(segmentBody(s, user, profile));
     }
 
     /** Why the user is in their segment under the current model, feature by feature. */
@@ -232,27 +538,270 @@ public final class RestServer implements AutoCloseable {
         ctx.json(body);
     }
 
-    private void forward(Context ctx, HostInfo owner, String user, String what)
-            throws IOException, InterruptedException {
-        URI uri =
-                URI.create(
-                        "http://"
-                                + owner.host()
-                                + ":"
-                                + owner.port()
-                                + "/users/"
-                                + URLEncoder.encode(user, StandardCharsets.UTF_8)
-                                        .replace("+", "%20")
-                                + "/"
-                                + what
-                                + "?"
-                                + FORWARDED
-                                + "=true");
-        HttpResponse<String> response =
-                http.send(
-                        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-        ctx.status(response.statusCode()).contentType("application/json").result(response.body());
+    /**
+     * Sends a GET to another instance, passing the caller's credentials on; empty when that
+     * instance does not answer or answers 503, so that the caller can try a standby copy.
+     */
+    private Optional<HttpResponse<String>> forwardGet(Context ctx, HostInfo host, String path)
+            throws InterruptedException {
+        try {
+            HttpResponse<String> response =
+                    http.send(forwardRequest(ctx, host, path).GET().build(), ofString());
+            return response.statusCode() == HttpStatus.SERVICE_UNAVAILABLE.getCode()
+                    ? Optional.empty()
+                    : Optional.of(response);
+        } catch (IOException e) {
+            LOG.debug("Forwarding {} to {} failed", path, host, e);
+            return Optional.empty();
+        }
+    }
+
+    private HttpRequest.Builder forwardRequest(Context ctx, HostInfo host, String path) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(
+                                URI.create(scheme + "://" + host.host() + ":" + host.port() + path))
+                        .timeout(FORWARD_TIMEOUT)
+                        .header(FORWARDED_HEADER, self.host() + ":" + self.port());
+        String authorization = ctx.header("Authorization");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return request;
+    }
+
+    private static HttpResponse.BodyHandler<String> ofString() {
+        return HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8);
+    }
+
+    private static void relay(Context ctx, HttpResponse<String> response) {
+        for (String header : List.of(SERVED_BY_HEADER, OFFSET_LAG_HEADER, "WWW-Authenticate")) {
+            response.headers().firstValue(header).ifPresent(v -> ctx.header(header, v));
+        }
+        ctx.status(response.statusCode())
+                .contentType(
+                        response.headers().firstValue("Content-Type").orElse("application/json"))
+                .result(response.body());
+    }
+
+    private static String encode(String user) {
+        return URLEncoder.encode(user, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /**
+     * {@code DELETE /users/{id}}: publishes a right-to-be-forgotten request and answers 202 once
+     * Kafka has it; the owning instance then drops the profile and emits a DELETED change.
+     */
+    private void delete(Context ctx) throws InterruptedException {
+        String user = pathUser(ctx);
+        String reason = ctx.queryParam("reason");
+        if (reason != null && reason.length() > MAX_DELETION_REASON_CHARS) {
+            throw new BadRequestException(
+                    "the reason is longer than " + MAX_DELETION_REASON_CHARS + " characters");
+        }
+        DeletionRequest request;
+        try {
+            request = deletions().publish(user, reason);
+        } catch (DeletionFailedException e) {
+            unavailable(ctx, e.getMessage() + "; retry");
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ACCEPTED");
+        body.put("requestId", request.getRequestId());
+        body.put("userId", user);
+        body.put("requestTime", request.getRequestTime().toString());
+        body.put("topic", config.topics().deletions());
+        ctx.status(HttpStatus.ACCEPTED).json(body);
+    }
+
+    /**
+     * {@code POST /segments/lookup} with {@code {"userIds":[...]}}: every user's segment in one
+     * round trip. Ids are grouped by the instance that owns them; this instance's are read here,
+     * and each other instance gets one batch request (all in parallel), whose failures fall back to
+     * standby copies.
+     */
+    private void lookup(Context ctx) throws InterruptedException {
+        List<String> ids = lookupIds(ctx.body());
+        KafkaStreams s = requireStreams(ctx);
+        if (s == null) {
+            return;
+        }
+        boolean forwarded = ctx.header(FORWARDED_HEADER) != null;
+        Map<String, Map<String, Object>> results = new HashMap<>();
+        Map<String, KeyQueryMetadata> metas = new HashMap<>();
+        Map<HostInfo, List<String>> remote = new LinkedHashMap<>();
+        for (String user : new LinkedHashSet<>(ids)) {
+            KeyQueryMetadata meta;
+            try {
+                meta = metadata(s, user);
+            } catch (NotServableHere e) {
+                results.put(user, unavailableEntry(user, e.getMessage()));
+                continue;
+            }
+            metas.put(user, meta);
+            if (!forwarded && meta != null && !meta.activeHost().equals(self)) {
+                remote.computeIfAbsent(meta.activeHost(), h -> new ArrayList<>()).add(user);
+            } else {
+                results.put(user, localEntry(s, user, meta));
+            }
+        }
+        List<String> failed = forwardLookups(ctx, remote, results);
+        Map<HostInfo, List<String>> toStandbys = new LinkedHashMap<>();
+        for (String user : failed) {
+            KeyQueryMetadata meta = metas.get(user);
+            if (meta.standbyHosts().contains(self)) {
+                results.put(user, localEntry(s, user, meta));
+            } else if (meta.standbyHosts().isEmpty()) {
+                results.put(
+                        user,
+                        unavailableEntry(
+                                user,
+                                "the owner "
+                                        + meta.activeHost()
+                                        + " did not answer and there is no standby copy"));
+            } else {
+                toStandbys
+                        .computeIfAbsent(
+                                meta.standbyHosts().iterator().next(), h -> new ArrayList<>())
+                        .add(user);
+            }
+        }
+        for (String user : forwardLookups(ctx, toStandbys, results)) {
+            results.put(
+                    user, unavailableEntry(user, "neither the owner nor a standby copy answered"));
+        }
+        ctx.json(Map.of("results", ids.stream().map(results::get).toList()));
+    }
+
+    private synchronized DeletionPublisher deletions() {
+        if (deletions == null) {
+            deletions = new DeletionPublisher(config);
+        }
+        return deletions;
+    }
+
+    /** The ids of a lookup body, validated; 400 naming what is wrong. */
+    static List<String> lookupIds(String body) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new BadRequestException(
+                    "the body is not JSON: send {\"userIds\": [\"id\", ...]}");
+        }
+        JsonNode array = root == null ? null : root.get("userIds");
+        if (array == null || !array.isArray()) {
+            throw new BadRequestException(
+                    "the body must be a JSON object with an array \"userIds\" of strings");
+        }
+        if (array.size() > MAX_LOOKUP_IDS) {
+            throw new BadRequestException(
+                    "at most "
+                            + MAX_LOOKUP_IDS
+                            + " user ids per lookup; this one has "
+                            + array.size()
+                            + ": split it");
+        }
+        List<String> ids = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode id = array.get(i);
+            if (!id.isTextual()) {
+                throw new BadRequestException("userIds[" + i + "] is not a string");
+            }
+            try {
+                ids.add(UserIds.validate(id.textValue()));
+            } catch (InvalidUserIdException e) {
+                throw new BadRequestException("userIds[" + i + "]: " + e.getMessage());
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Sends each host its group of ids as one forwarded lookup, all at once; puts their answers in
+     * {@code results} and returns the ids whose host did not answer.
+     */
+    private List<String> forwardLookups(
+            Context ctx,
+            Map<HostInfo, List<String>> groups,
+            Map<String, Map<String, Object>> results)
+            throws InterruptedException {
+        Map<HostInfo, CompletableFuture<HttpResponse<String>>> calls = new LinkedHashMap<>();
+        groups.forEach(
+                (host, users) -> {
+                    String body;
+                    try {
+                        body = JSON.writeValueAsString(Map.of("userIds", users));
+                    } catch (JsonProcessingException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    calls.put(
+                            host,
+                            http.sendAsync(
+                                    forwardRequest(ctx, host, "/segments/lookup")
+                                            .header("Content-Type", "application/json")
+                                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                                            .build(),
+                                    ofString()));
+                });
+        List<String> failed = new ArrayList<>();
+        for (var call : calls.entrySet()) {
+            List<String> users = groups.get(call.getKey());
+            try {
+                HttpResponse<String> response =
+                        call.getValue()
+                                .get(FORWARD_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+                if (response.statusCode() != 200) {
+                    LOG.debug(
+                            "Lookup forwarded to {} answered {}: {}",
+                            call.getKey(),
+                            response.statusCode(),
+                            response.body());
+                    failed.addAll(users);
+                    continue;
+                }
+                for (JsonNode entry : JSON.readTree(response.body()).get("results")) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> m = JSON.convertValue(entry, Map.class);
+                    results.put((String) m.get("userId"), m);
+                }
+                users.stream().filter(u -> !results.containsKey(u)).forEach(failed::add);
+            } catch (ExecutionException | TimeoutException | IOException | RuntimeException e) {
+                LOG.debug("Lookup forwarded to {} failed", call.getKey(), e);
+                call.getValue().cancel(true);
+                failed.addAll(users);
+            }
+        }
+        return failed;
+    }
+
+    /** One user's lookup entry from this instance's copy. */
+    private Map<String, Object> localEntry(KafkaStreams s, String user, KeyQueryMetadata meta) {
+        LocalRead local;
+        try {
+            local = readLocal(s, user, meta);
+        } catch (NotServableHere e) {
+            return unavailableEntry(user, e.getMessage());
+        }
+        Map<String, Object> entry;
+        if (local.found()) {
+            entry = segmentBody(s, user, local.profile());
+            entry.put("status", "FOUND");
+        } else {
+            entry = notFound(user, local.profile());
+            entry.put("status", "NOT_FOUND");
+        }
+        entry.put("servedAs", local.role().header());
+        entry.put("offsetLag", local.offsetLag());
+        return entry;
+    }
+
+    private static Map<String, Object> unavailableEntry(String user, String why) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("userId", user);
+        entry.put("status", "UNAVAILABLE");
+        entry.put("error", why);
+        return entry;
     }
 
     private void segments(Context ctx) {
@@ -416,10 +965,50 @@ public final class RestServer implements AutoCloseable {
         ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("error", why));
     }
 
+    private static void badRequest(Context ctx, String why) {
+        ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", why));
+    }
+
+    private String keystorePassword() {
+        Password password = config.getPassword(SegstreamConfig.REST_TLS_KEYSTORE_PASSWORD_CONFIG);
+        return password == null ? "" : password.value();
+    }
+
+    /**
+     * TLS for forwarding to other instances: trusts the certificates of this instance's own
+     * keystore, which every instance shares (or signs with the same authority).
+     */
+    private static SSLContext trusting(String keystore, String password) {
+        try {
+            KeyStore store =
+                    KeyStore.getInstance(Path.of(keystore).toFile(), password.toCharArray());
+            TrustManagerFactory trust =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, trust.getTrustManagers(), null);
+            return tls;
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "cannot read the REST keystore "
+                            + keystore
+                            + " ("
+                            + SegstreamConfig.REST_TLS_KEYSTORE_PATH_CONFIG
+                            + "): "
+                            + e.getMessage()
+                            + "; check the path and "
+                            + SegstreamConfig.REST_TLS_KEYSTORE_PASSWORD_CONFIG,
+                    e);
+        }
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         if (server != null) {
             server.stop();
+        }
+        if (deletions != null) {
+            deletions.close();
         }
     }
 }
