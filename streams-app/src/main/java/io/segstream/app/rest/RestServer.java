@@ -146,6 +146,7 @@ public final class RestServer implements AutoCloseable {
     private Javalin server;
     private volatile KafkaStreams streams;
     private volatile Supplier<Optional<String>> deathReason = Optional::empty;
+    private volatile Supplier<Optional<String>> brokerProblem = Optional::empty;
     private volatile LagSnapshot lags = new LagSnapshot(0, Map.of());
     private HostInfo self;
 
@@ -258,6 +259,14 @@ public final class RestServer implements AutoCloseable {
     public void attach(KafkaStreams streams, Supplier<Optional<String>> deathReason) {
         this.deathReason = deathReason;
         this.streams = streams;
+    }
+
+    /**
+     * What keeps the instance from being ready although its streams client says RUNNING: Kafka
+     * Streams stays RUNNING through a broker outage while it can neither process nor commit.
+     */
+    public void attachBrokerCheck(Supplier<Optional<String>> brokerProblem) {
+        this.brokerProblem = brokerProblem;
     }
 
     public int port() {
@@ -896,11 +905,13 @@ public final class RestServer implements AutoCloseable {
         KafkaStreams s = streams;
         KafkaStreams.State state = s == null ? null : s.state();
         Optional<String> dead = deathReason.get();
-        boolean ready = dead.isEmpty() && state == KafkaStreams.State.RUNNING;
+        Optional<String> broker = brokerProblem.get();
+        boolean ready = dead.isEmpty() && broker.isEmpty() && state == KafkaStreams.State.RUNNING;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", ready ? "READY" : "NOT_READY");
         body.put("streams", String.valueOf(state));
-        dead.ifPresent(reason -> body.put("reason", reason));
+        body.put("kafka", broker.orElse("reachable"));
+        dead.or(() -> broker).ifPresent(reason -> body.put("reason", reason));
         ctx.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(body);
     }
 

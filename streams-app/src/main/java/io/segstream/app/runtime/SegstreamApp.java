@@ -47,6 +47,7 @@ public final class SegstreamApp implements AutoCloseable {
     private final CachingTextEncoder encoder;
     private final KafkaStreams streams;
     private final RestServer rest;
+    private final BrokerProbe brokerProbe;
     private final KafkaStreamsMetrics streamsMetrics;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicReference<String> deathReason = new AtomicReference<>();
@@ -63,6 +64,15 @@ public final class SegstreamApp implements AutoCloseable {
         Topology topology = SegstreamTopology.buildTopology(config, deps);
         // the REST port must be known before the streams client advertises it to other instances
         this.rest = new RestServer(config, registry);
+        this.brokerProbe =
+                new BrokerProbe(
+                        config.getString(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(2));
+        Gauge.builder("segstream.kafka.reachable", brokerProbe, b -> b.problem().isEmpty() ? 1 : 0)
+                .strongReference(true)
+                .description("1 while the Kafka cluster answers this instance's probe, else 0")
+                .register(registry);
         int port = rest.start();
         Properties props = SegstreamTopology.streamsProperties(config, registry);
         props.put(
@@ -90,6 +100,7 @@ public final class SegstreamApp implements AutoCloseable {
         streamsMetrics.bindTo(registry);
         bindStateGauges();
         rest.attach(streams, this::deathReason);
+        rest.attachBrokerCheck(brokerProbe::problem);
     }
 
     /**
@@ -215,6 +226,7 @@ public final class SegstreamApp implements AutoCloseable {
             return;
         }
         rest.close();
+        brokerProbe.close();
         streams.close(Duration.ofSeconds(30));
         streamsMetrics.close();
         encoder.close();

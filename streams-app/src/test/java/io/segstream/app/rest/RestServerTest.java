@@ -54,6 +54,20 @@ class RestServerTest {
     }
 
     @Test
+    void shouldNotBeReadyWhileKafkaDoesNotAnswer() throws Exception {
+        start(Map.of());
+        server.attachBrokerCheck(
+                () -> java.util.Optional.of("the Kafka cluster has not answered for 7 s"));
+
+        HttpResponse<String> r = get("/health/ready", null);
+
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body())
+                .contains("NOT_READY")
+                .contains("\"reason\":\"the Kafka cluster has not answered for 7 s\"");
+    }
+
+    @Test
     void shouldAnswerEveryClassOfBadUserIdWith400() throws Exception {
         start(Map.of());
         Map<String, String> classes = new LinkedHashMap<>();
