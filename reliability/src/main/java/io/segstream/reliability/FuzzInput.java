@@ -2,7 +2,6 @@ package io.segstream.reliability;
 
 import io.segstream.app.config.Topics;
 import io.segstream.app.errors.InvalidEventException.Reason;
-import io.segstream.core.dataset.ShopEvent;
 import io.segstream.schemas.AvroCodec;
 import io.segstream.schemas.ClickEvent;
 import io.segstream.schemas.ClickEventType;
@@ -232,10 +231,6 @@ final class FuzzInput {
     /** A good event sent with no key: valid, since the app re-keys by the user id in the value. */
     static boolean sendWithoutKey(int index) {
         return index % 10 == 7;
-    }
-
-    static boolean isOrder(ShopEvent e) {
-        return e.event() instanceof OrderEvent;
     }
 
     private byte[] randomBytes(int n) {
