@@ -4,6 +4,7 @@ import io.segstream.app.config.SegstreamConfig;
 import io.segstream.app.config.Topics;
 import io.segstream.app.runtime.ConsumerProgress;
 import io.segstream.app.runtime.TopicAdmin;
+import io.segstream.app.runtime.TopicReader;
 import io.segstream.schemas.AvroCodec;
 import io.segstream.schemas.SegmentModel;
 import java.nio.charset.StandardCharsets;
@@ -15,19 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -272,31 +267,17 @@ final class ScenarioRun {
 
     /** Dead letters by their {@code segstream.reason} header, read_committed. */
     Map<String, Long> deadLetters() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reliability-dlq-" + UUID.randomUUID());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         Map<String, Long> reasons = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topics().dlq(), Duration.ofSeconds(30))
-                    .forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            // tombstones too: the dead letter of a record without a value has none either
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+        // tombstones too: the dead letter of a record without a value has none either
+        TopicReader.forEach(
+                broker.bootstrapServers(),
+                List.of(topics().dlq()),
+                r -> {
                     Header h = r.headers().lastHeader("segstream.reason");
                     String reason =
                             h == null ? "(none)" : new String(h.value(), StandardCharsets.UTF_8);
                     reasons.merge(reason, 1L, Long::sum);
-                }
-            }
-        }
+                });
         return reasons;
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,6 +28,27 @@ public final class TopicReader {
             String bootstrapServers,
             List<String> topics,
             Function<ConsumerRecord<String, byte[]>, T> decode) {
+        List<T> out = new ArrayList<>();
+        forEach(
+                bootstrapServers,
+                topics,
+                r -> {
+                    if (r.value() != null) {
+                        out.add(decode.apply(r));
+                    }
+                });
+        return out;
+    }
+
+    /**
+     * Hands every record of {@code topics}, tombstones included, to {@code each} in offset order
+     * per partition, without holding them: for readers that keep only what they need of a long
+     * topic (e.g. the last value of each key of a changelog).
+     */
+    public static void forEach(
+            String bootstrapServers,
+            List<String> topics,
+            Consumer<ConsumerRecord<String, byte[]>> each) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "segstream-reader-" + UUID.randomUUID());
@@ -34,7 +56,6 @@ public final class TopicReader {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        List<T> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : topics) {
@@ -46,12 +67,9 @@ public final class TopicReader {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.value() != null) {
-                        out.add(decode.apply(r));
-                    }
+                    each.accept(r);
                 }
             }
         }
-        return out;
     }
 }
