@@ -61,6 +61,10 @@ final class AppInstance {
         return log;
     }
 
+    String baseUrl() {
+        return "http://127.0.0.1:" + restPort;
+    }
+
     void start() throws IOException {
         List<String> command = new ArrayList<>();
         command.add(launcher.toString());
@@ -135,8 +139,7 @@ final class AppInstance {
         try {
             return java.util.Optional.of(
                     HTTP.send(
-                            HttpRequest.newBuilder(
-                                            URI.create("http://127.0.0.1:" + restPort + path))
+                            HttpRequest.newBuilder(URI.create(baseUrl() + path))
                                     .timeout(Duration.ofSeconds(2))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString()));

@@ -229,8 +229,8 @@ final class FuzzInput {
     }
 
     /** A good event sent with no key: valid, since the app re-keys by the user id in the value. */
-    static boolean sendWithoutKey(int index) {
-        return index % 10 == 7;
+    static boolean sendWithoutKey(String userId) {
+        return Math.floorMod(userId.hashCode(), 10) == 7;
     }
 
     private byte[] randomBytes(int n) {

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The suite's fixed input: the built-in generator's shoppers for a seed, the same events in the
@@ -60,6 +61,11 @@ final class RecordedInput {
         return expected;
     }
 
+    /** The first {@code n} users to appear in the input: the first to be servable. */
+    List<String> earlyUsers(int n) {
+        return events.stream().map(ShopEvent::userId).distinct().limit(n).toList();
+    }
+
     /**
      * Produces every event to the input topics at about {@code rate} events/s, keyed by user and
      * stamped with its event time, through an idempotent producer that rides out a broker outage
@@ -72,8 +78,11 @@ final class RecordedInput {
 
     /**
      * As {@link #produce(String, Topics, double, AtomicLong)}, with {@code fuzz}'s malformed
-     * records (when not null) spread evenly between the good events, and some good events sent
-     * without a key.
+     * records (when not null) spread evenly between the good events, and one user in ten sending
+     * every event without a key, to a partition that is not the user's: the app must re-key them.
+     * All of such a user's events take the same partition, so their order, and the result, stays
+     * fixed; keyless events scattered over partitions would reach the user's task in an order that
+     * depends on timing.
      */
     void produce(
             String bootstrapServers,
@@ -114,17 +123,22 @@ final class RecordedInput {
                                 }
                             });
                 }
-                String key = fuzz != null && FuzzInput.sendWithoutKey(i) ? null : e.userId();
+                boolean keyless = fuzz != null && FuzzInput.sendWithoutKey(e.userId());
+                String key = keyless ? null : e.userId();
+                String topic = e.event() instanceof OrderEvent ? topics.orders() : topics.clicks();
+                Integer partition =
+                        keyless
+                                ? foreignPartition(e.userId(), producer.partitionsFor(topic).size())
+                                : null;
                 ProducerRecord<String, byte[]> record =
-                        e.event() instanceof OrderEvent o
-                                ? new ProducerRecord<>(
-                                        topics.orders(), null, e.time(), key, ORDERS.encode(o))
-                                : new ProducerRecord<>(
-                                        topics.clicks(),
-                                        null,
-                                        e.time(),
-                                        key,
-                                        CLICKS.encode((ClickEvent) e.event()));
+                        new ProducerRecord<>(
+                                topic,
+                                partition,
+                                e.time(),
+                                key,
+                                e.event() instanceof OrderEvent o
+                                        ? ORDERS.encode(o)
+                                        : CLICKS.encode((ClickEvent) e.event()));
                 producer.send(
                         record,
                         (m, ex) -> {
@@ -141,5 +155,11 @@ final class RecordedInput {
             throw new IllegalStateException(
                     failed.get() + " input events could not be produced; the run is not valid");
         }
+    }
+
+    /** The partition after the one the default partitioner gives the user's key. */
+    private static int foreignPartition(String userId, int partitions) {
+        byte[] key = userId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return (Utils.toPositive(Utils.murmur2(key)) + 1) % partitions;
     }
 }

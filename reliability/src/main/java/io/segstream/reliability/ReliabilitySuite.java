@@ -1,6 +1,7 @@
 package io.segstream.reliability;
 
 import io.segstream.app.config.SegstreamConfig;
+import io.segstream.app.runtime.ConsumerProgress;
 import io.segstream.schemas.SegmentModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,14 +35,20 @@ public final class ReliabilitySuite {
             long users,
             Verifier.Findings findings,
             int notRunning,
-            List<Double> recoveries,
+            List<PartitionStalls.Stall> stalls,
+            double lookupGap,
             double seconds) {}
 
     private record Scenario(
-            String id, String description, int instances, ScenarioRun.Plan plan, boolean fuzz) {
+            String id,
+            String description,
+            int instances,
+            ScenarioRun.Plan plan,
+            boolean fuzz,
+            boolean threeBrokers) {
 
         Scenario(String id, String description, int instances, ScenarioRun.Plan plan) {
-            this(id, description, instances, plan, false);
+            this(id, description, instances, plan, false, false);
         }
     }
 
@@ -91,7 +98,7 @@ public final class ReliabilitySuite {
         int kills = Integer.parseInt(opts.getOrDefault("kills", "10"));
         double rate = Double.parseDouble(opts.getOrDefault("rate", "4000"));
         long seed = Long.parseLong(opts.getOrDefault("seed", "42"));
-        List<String> chosen = List.of(opts.getOrDefault("scenarios", "1,2,4,5,6").split(","));
+        List<String> chosen = List.of(opts.getOrDefault("scenarios", "1,2,3,4,5,6").split(","));
         Path work = Files.createTempDirectory("segstream-reliability");
         int status;
         try {
@@ -136,7 +143,7 @@ public final class ReliabilitySuite {
                 "reliability/run: "
                         + problem
                         + "\nusage: reliability/run [--users N] [--kills N] [--rate EV_PER_S]"
-                        + " [--scenarios 1,2,4,5,6] [--seed S] [--static-membership true|false]"
+                        + " [--scenarios 1,2,3,4,5,6] [--seed S] [--static-membership true|false]"
                         + " [--set key=value,...]"
                         + " [--keep true]");
         System.exit(2);
@@ -171,11 +178,8 @@ public final class ReliabilitySuite {
                 input.expected().size(),
                 model.getVersion(),
                 model.getK());
-        int port = AppInstance.freePort();
         List<Row> rows = new ArrayList<>();
-        try (BrokerNode broker =
-                new BrokerNode(workDir.resolve("broker"), port, workDir.resolve("broker.log"))) {
-            broker.start();
+        try (BrokerCluster broker = BrokerCluster.single(workDir).start()) {
             System.out.printf("broker: own JVM on %s%n", broker.bootstrapServers());
             Verifier.Outputs reference =
                     execute(
@@ -186,7 +190,18 @@ public final class ReliabilitySuite {
                             null,
                             rows);
             for (String id : chosen) {
-                execute(broker, all.get(id), input, model, reference, rows);
+                if (all.get(id).threeBrokers()) {
+                    // its own cluster, started only for it: three more JVMs
+                    try (BrokerCluster cluster =
+                            BrokerCluster.quorum(workDir.resolve("cluster"), 3).start()) {
+                        System.out.printf(
+                                "three-broker cluster: own JVMs on %s%n",
+                                cluster.bootstrapServers());
+                        execute(cluster, all.get(id), input, model, reference, rows);
+                    }
+                } else {
+                    execute(broker, all.get(id), input, model, reference, rows);
+                }
             }
         }
         print(rows, (System.nanoTime() - suiteStart) / 1e9);
@@ -217,7 +232,7 @@ public final class ReliabilitySuite {
     }
 
     private Verifier.Outputs execute(
-            BrokerNode broker,
+            BrokerCluster broker,
             Scenario scenario,
             RecordedInput input,
             SegmentModel model,
@@ -290,7 +305,8 @@ public final class ReliabilitySuite {
                         input.expected().size(),
                         findings,
                         notRunning,
-                        run.recoveries(),
+                        run.stalls(),
+                        run.lookupGap(),
                         (System.nanoTime() - start) / 1e9);
         rows.add(row);
         System.out.println("  " + format(row));
@@ -311,7 +327,7 @@ public final class ReliabilitySuite {
                                 Thread.sleep(2000 + random.nextInt(4000));
                                 AppInstance victim =
                                         run.instances().get(random.nextInt(run.instances().size()));
-                                ScenarioRun.Fault fault = run.fault();
+                                ScenarioRun.Fault fault = run.fault(victim);
                                 victim.kill();
                                 run.restart(victim);
                                 run.awaitRecovery(fault);
@@ -325,12 +341,43 @@ public final class ReliabilitySuite {
                         2,
                         run -> {
                             Thread.sleep(5000 + random.nextInt(5000));
+                            BrokerNode broker = run.brokers().nodes().get(0);
                             ScenarioRun.Fault fault = run.fault();
-                            run.broker().kill();
+                            broker.kill();
                             Thread.sleep(10_000);
-                            run.broker().start();
+                            broker.start();
                             run.awaitRecovery(fault);
                         }));
+        s.put(
+                "3",
+                new Scenario(
+                        "3",
+                        "three brokers (RF 3, min ISR 2): kill -9 the leaders of segments-0 and"
+                                + " the repartition topic's partition 0, 10 s down each",
+                        2,
+                        run -> {
+                            List<String> targets =
+                                    List.of(
+                                            run.topics().segments(),
+                                            ConsumerProgress.repartitionTopics(run.config())
+                                                    .get(0));
+                            double share = 0.2;
+                            for (String topic : targets) {
+                                awaitProgress(run, share);
+                                share += 0.3;
+                                BrokerNode leader = run.brokers().leaderOf(topic, 0);
+                                System.out.printf(
+                                        "  killing node %d, leader of %s-0%n",
+                                        leader.nodeId(), topic);
+                                ScenarioRun.Fault fault = run.fault();
+                                leader.kill();
+                                Thread.sleep(10_000);
+                                leader.start();
+                                run.awaitRecovery(fault);
+                            }
+                        },
+                        false,
+                        true));
         s.put(
                 "4",
                 new Scenario(
@@ -345,7 +392,7 @@ public final class ReliabilitySuite {
                                 run.awaitRecovery(fault);
                             }
                             awaitProgress(run, 0.75);
-                            ScenarioRun.Fault fault = run.fault();
+                            ScenarioRun.Fault fault = run.fault(run.instances().get(2));
                             run.instances().get(2).terminate();
                             run.instances().get(1).terminate();
                             run.awaitRecovery(fault);
@@ -359,7 +406,7 @@ public final class ReliabilitySuite {
                         run -> {
                             awaitProgress(run, 0.3);
                             for (AppInstance instance : run.instances()) {
-                                ScenarioRun.Fault fault = run.fault();
+                                ScenarioRun.Fault fault = run.fault(instance);
                                 instance.terminate();
                                 run.restart(instance);
                                 run.awaitRecovery(fault);
@@ -377,7 +424,8 @@ public final class ReliabilitySuite {
                                 fuzz.classes().size()),
                         1,
                         run -> {},
-                        true));
+                        true,
+                        false));
         return s;
     }
 
@@ -389,10 +437,9 @@ public final class ReliabilitySuite {
 
     private static String format(Row r) {
         Verifier.Findings f = r.findings();
-        double worst = r.recoveries().stream().mapToDouble(Double::doubleValue).max().orElse(0);
         return String.format(
                 Locale.ROOT,
-                "| %s | %,d | %,d | %d | %d | %d | %d | %s | %.0f s |",
+                "| %s | %,d | %,d | %d | %d | %d | %d | %s | %s | %s | %.0f s |",
                 r.scenario(),
                 r.events(),
                 r.users(),
@@ -400,25 +447,38 @@ public final class ReliabilitySuite {
                 f.duplicated(),
                 f.differing(),
                 r.notRunning(),
-                r.recoveries().isEmpty()
+                seconds(r.stalls(), PartitionStalls.Stall::survivors),
+                seconds(r.stalls(), PartitionStalls.Stall::group),
+                Double.isNaN(r.lookupGap())
                         ? "-"
-                        : String.format(
-                                Locale.ROOT,
-                                "%d faults, worst %.1f s (%s)",
-                                r.recoveries().size(),
-                                worst,
-                                r.recoveries().stream()
-                                        .map(v -> String.format(Locale.ROOT, "%.1f", v))
-                                        .collect(java.util.stream.Collectors.joining(", "))),
+                        : String.format(Locale.ROOT, "%.1f s", r.lookupGap()),
                 r.seconds());
+    }
+
+    /** Each fault's figure, worst first: "worst 9.3 s (9.3, 1.2, 0.4)"; "-" without faults. */
+    private static String seconds(
+            List<PartitionStalls.Stall> stalls,
+            java.util.function.ToDoubleFunction<PartitionStalls.Stall> figure) {
+        if (stalls.isEmpty()) {
+            return "-";
+        }
+        double worst = stalls.stream().mapToDouble(figure).max().orElse(Double.NaN);
+        return String.format(
+                Locale.ROOT,
+                "worst %.1f s (%s)",
+                worst,
+                stalls.stream()
+                        .map(v -> String.format(Locale.ROOT, "%.1f", figure.applyAsDouble(v)))
+                        .collect(java.util.stream.Collectors.joining(", ")));
     }
 
     private static void print(List<Row> rows, double seconds) {
         System.out.println();
         System.out.println(
                 "| scenario | events | users | lost | duplicated | differing | not RUNNING |"
-                        + " stall until progress | time |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---|---:|");
+                        + " stall of the survivors' partitions | stall of all partitions |"
+                        + " longest lookup gap | time |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|");
         rows.forEach(r -> System.out.println(format(r)));
         System.out.printf(Locale.ROOT, "suite time: %.0f s%n", seconds);
     }

@@ -85,7 +85,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     /** Controller (KRaft quorum) listener name. */
     static final String CONTROLLER_LISTENER = "CONTROLLER";
 
-    /** The node id of the one server; a data directory is formatted for it. */
+    /** The node id of a single-node cluster; a data directory is formatted for it. */
     static final int NODE_ID = 1;
 
     /** Where Kafka keeps its log segments and metadata log, under the data directory. */
@@ -370,6 +370,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         private int port;
         private Path dataDir;
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
+        private Quorum quorum;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
 
         private Builder() {}
@@ -400,6 +401,27 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                         "dataDir must be a directory, but " + dataDir + " is a file");
             }
             this.dataDir = dataDir.toAbsolutePath();
+            return this;
+        }
+
+        /**
+         * Makes this server node {@code nodeId} of a multi-node cluster whose servers are each
+         * broker and controller: {@code controllerPorts} maps every node id to its controller port
+         * on {@code 127.0.0.1} (a static quorum), and every node is formatted with {@code
+         * clusterId}. The broker port must be fixed with {@link #optPort}. Start every node's JVM
+         * before waiting for any: a node serves only once a majority of the quorum is up.
+         */
+        public Builder optQuorumMember(
+                int nodeId, Map<Integer, Integer> controllerPorts, String clusterId) {
+            Objects.requireNonNull(clusterId, "clusterId");
+            if (!controllerPorts.containsKey(nodeId)) {
+                throw new IllegalArgumentException(
+                        "node "
+                                + nodeId
+                                + " is not one of the quorum's "
+                                + controllerPorts.keySet());
+            }
+            this.quorum = new Quorum(nodeId, Map.copyOf(controllerPorts), clusterId);
             return this;
         }
 
@@ -462,9 +484,17 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
         private EmbeddedKafkaCluster startOnce() {
             long startedAt = System.nanoTime();
-            int[] ports = freePorts(port == 0 ? 2 : 1);
+            if (quorum != null && port == 0) {
+                throw new EmbeddedKafkaException("a quorum member needs a fixed broker port");
+            }
+            int[] ports = freePorts(quorum != null ? 0 : port == 0 ? 2 : 1);
             int brokerPort = port == 0 ? ports[0] : port;
-            int ctrlPort = port == 0 ? ports[1] : ports[0];
+            int ctrlPort =
+                    quorum != null
+                            ? quorum.controllerPorts().get(quorum.nodeId())
+                            : port == 0 ? ports[1] : ports[0];
+            Quorum wiring =
+                    quorum != null ? quorum : new Quorum(NODE_ID, Map.of(NODE_ID, ctrlPort), null);
 
             boolean temporary = dataDir == null;
             Path root = temporary ? createTempDir() : createDir(dataDir);
@@ -472,10 +502,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             Admin admin = null;
             try {
                 Path logDir = root.resolve(LOG_DIR_NAME);
-                Properties props = serverProperties(brokerPort, ctrlPort, logDir);
+                Properties props = serverProperties(brokerPort, ctrlPort, logDir, wiring);
                 Path propsFile = root.resolve(SERVER_PROPERTIES_NAME);
                 writeProperties(props, propsFile);
-                String clusterId = formatIfNeeded(logDir, propsFile);
+                String clusterId = formatIfNeeded(logDir, propsFile, wiring);
 
                 server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
                 server.startup();
@@ -520,14 +550,15 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             }
         }
 
-        private Properties serverProperties(int brokerPort, int ctrlPort, Path logDir) {
+        private Properties serverProperties(
+                int brokerPort, int ctrlPort, Path logDir, Quorum wiring) {
             String broker = BROKER_LISTENER + "://" + HOST + ":" + brokerPort;
             String controller = CONTROLLER_LISTENER + "://" + HOST + ":" + ctrlPort;
             Properties props = new Properties();
-            // wiring: one node that is broker and controller, static single-voter quorum
+            // wiring: every node is broker and controller, in a static quorum
             props.put("process.roles", "broker,controller");
-            props.put("node.id", Integer.toString(NODE_ID));
-            props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + ctrlPort);
+            props.put("node.id", Integer.toString(wiring.nodeId()));
+            props.put("controller.quorum.voters", wiring.voters());
             props.put("controller.listener.names", CONTROLLER_LISTENER);
             props.put("listeners", broker + "," + controller);
             props.put("advertised.listeners", broker);
@@ -568,11 +599,22 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
     }
 
+    /** This node's place in a static quorum; a null cluster id means a fresh random one. */
+    private record Quorum(int nodeId, Map<Integer, Integer> controllerPorts, String clusterId) {
+
+        String voters() {
+            return controllerPorts.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .map(e -> e.getKey() + "@" + HOST + ":" + e.getValue())
+                    .collect(java.util.stream.Collectors.joining(","));
+        }
+    }
+
     /**
      * Formats the log directory with Kafka's storage tool unless it already holds a {@code
      * meta.properties}; returns the cluster id it is (now) formatted with.
      */
-    private static String formatIfNeeded(Path logDir, Path propsFile) {
+    private static String formatIfNeeded(Path logDir, Path propsFile, Quorum wiring) {
         Path meta = logDir.resolve("meta.properties");
         if (Files.exists(meta)) {
             Properties existing = new Properties();
@@ -582,7 +624,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 throw new EmbeddedKafkaException("could not read " + meta, e);
             }
             String clusterId = existing.getProperty("cluster.id");
-            if (clusterId == null || !Integer.toString(NODE_ID).equals(existing.get("node.id"))) {
+            if (clusterId == null
+                    || !Integer.toString(wiring.nodeId()).equals(existing.get("node.id"))) {
                 throw new EmbeddedKafkaException(
                         meta
                                 + " was not written by an embedded cluster (cluster.id="
@@ -590,12 +633,13 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                                 + ", node.id="
                                 + existing.get("node.id")
                                 + ", expected node.id="
-                                + NODE_ID
+                                + wiring.nodeId()
                                 + "); choose an empty data dir");
             }
             return clusterId;
         }
-        String clusterId = Uuid.randomUuid().toString();
+        String clusterId =
+                wiring.clusterId() != null ? wiring.clusterId() : Uuid.randomUuid().toString();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int exitCode;
         try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {

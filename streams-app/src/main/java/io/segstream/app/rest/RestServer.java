@@ -53,6 +53,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -402,7 +403,7 @@ public final class RestServer implements AutoCloseable {
             throws NotServableHere {
         if (meta == null) {
             for (int partition : lags(s, -1).keySet()) {
-                UserProfile profile = localStore(s, partition).get(user);
+                UserProfile profile = read(s, partition, user);
                 if (profile != null) {
                     return new LocalRead(Role.STANDBY, lag(s, partition), profile);
                 }
@@ -422,8 +423,26 @@ public final class RestServer implements AutoCloseable {
                             + meta.activeHost()
                             + "); retry shortly");
         }
-        UserProfile profile = localStore(s, meta.partition()).get(user);
+        UserProfile profile = read(s, meta.partition(), user);
         return new LocalRead(role, lag(s, meta.partition()), profile);
+    }
+
+    /**
+     * The user's profile from this instance's copy of {@code partition}. The store handle resolves
+     * the partition only when read, so a copy that is still being created at start-up or moved by
+     * a rebalance fails here, not in {@link #localStore}.
+     */
+    private static UserProfile read(KafkaStreams s, int partition, String user)
+            throws NotServableHere {
+        ReadOnlyKeyValueStore<String, UserProfile> store = localStore(s, partition);
+        try {
+            return store.get(user);
+        } catch (InvalidStateStoreException e) {
+            throw new NotServableHere(
+                    "this instance's copy of the user's partition is not open right now ("
+                            + e.getMessage()
+                            + "); retry shortly");
+        }
     }
 
     private static ReadOnlyKeyValueStore<String, UserProfile> localStore(

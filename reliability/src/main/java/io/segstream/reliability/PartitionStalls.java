@@ -1,0 +1,194 @@
+package io.segstream.reliability;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * How long a fault held up each partition the application reads, and whose partitions they were. A
+ * partition's stall ends when the group's committed offset on it moves past where it was at the
+ * fault, or reaches its read-committed end (nothing was waiting). Partitions are attributed to the
+ * instance that owned them just before the fault, through the static member ids Kafka Streams
+ * derives from {@code instance.id} ({@code <instance.id>-<thread>}), so the stall of the surviving
+ * instances' own partitions is told apart from the stall of the partitions of the instance that was
+ * killed.
+ */
+final class PartitionStalls implements AutoCloseable {
+
+    /** The committed offsets and owners just before a fault. */
+    record Snapshot(
+            long nanos, Map<TopicPartition, Long> committed, Map<TopicPartition, String> owners) {}
+
+    /**
+     * The longest stall in seconds, of all partitions, of the surviving instances' input partitions
+     * and of their repartition partitions, and of the partitions of the instance the fault hit; NaN
+     * where there was no such partition or the owners are unknown (dynamic membership).
+     */
+    record Stall(double group, double survivorsInput, double survivorsRepartition, double victims) {
+
+        double survivors() {
+            return Double.isNaN(survivorsInput)
+                    ? survivorsRepartition
+                    : Double.isNaN(survivorsRepartition)
+                            ? survivorsInput
+                            : Math.max(survivorsInput, survivorsRepartition);
+        }
+    }
+
+    private final Admin admin;
+    private final String group;
+    private final List<String> input;
+    private final List<String> repartition;
+
+    PartitionStalls(
+            String bootstrapServers, String group, List<String> input, List<String> repartition) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+        this.admin = Admin.create(p);
+        this.group = group;
+        this.input = input;
+        this.repartition = repartition;
+    }
+
+    /** Call just before injecting the fault. */
+    Snapshot snapshot() {
+        Map<TopicPartition, String> owners = new HashMap<>();
+        try {
+            for (MemberDescription m :
+                    admin.describeConsumerGroups(List.of(group)).all().get().get(group).members()) {
+                m.groupInstanceId()
+                        .ifPresent(
+                                id ->
+                                        m.assignment()
+                                                .topicPartitions()
+                                                .forEach(tp -> owners.put(tp, instanceOf(id))));
+            }
+        } catch (Exception e) {
+            // owners unknown: only the group's stall is measured
+        }
+        return new Snapshot(System.nanoTime(), committed(), owners);
+    }
+
+    /** Kafka Streams names a thread's static member {@code <instance.id>-<thread index>}. */
+    private static String instanceOf(String memberInstanceId) {
+        int dash = memberInstanceId.lastIndexOf('-');
+        return dash < 0 ? memberInstanceId : memberInstanceId.substring(0, dash);
+    }
+
+    /**
+     * Waits until every monitored partition has moved on or caught up, sampling every 100 ms;
+     * {@code victim} is the instance the fault hit, or null when it hit none (a broker, a new
+     * member).
+     */
+    Stall await(Snapshot at, String victim, Duration timeout) throws InterruptedException {
+        Map<TopicPartition, Double> stalls = new HashMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<TopicPartition, Long> committed = committed();
+            Map<TopicPartition, Long> ends = ends(committed.keySet());
+            double elapsed = (System.nanoTime() - at.nanos()) / 1e9;
+            for (var e : committed.entrySet()) {
+                TopicPartition tp = e.getKey();
+                long before = at.committed().getOrDefault(tp, -1L);
+                Long end = ends.get(tp);
+                if (!stalls.containsKey(tp)
+                        && (e.getValue() > before || (end != null && e.getValue() >= end))) {
+                    stalls.put(tp, elapsed);
+                }
+            }
+            if (!committed.isEmpty() && stalls.keySet().containsAll(committed.keySet())) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        group + ": partitions did not move within " + timeout + " of a fault");
+            }
+            Thread.sleep(100);
+        }
+        boolean ownersKnown = !at.owners().isEmpty();
+        return new Stall(
+                max(stalls, tp -> true),
+                ownersKnown
+                        ? max(stalls, tp -> input.contains(tp.topic()) && survivor(at, tp, victim))
+                        : Double.NaN,
+                ownersKnown
+                        ? max(
+                                stalls,
+                                tp -> repartition.contains(tp.topic()) && survivor(at, tp, victim))
+                        : Double.NaN,
+                ownersKnown && victim != null
+                        ? max(stalls, tp -> victim.equals(at.owners().get(tp)))
+                        : Double.NaN);
+    }
+
+    private static boolean survivor(Snapshot at, TopicPartition tp, String victim) {
+        String owner = at.owners().get(tp);
+        return owner != null && !owner.equals(victim);
+    }
+
+    private static double max(
+            Map<TopicPartition, Double> stalls,
+            java.util.function.Predicate<TopicPartition> which) {
+        return stalls.entrySet().stream()
+                .filter(e -> which.test(e.getKey()))
+                .mapToDouble(Map.Entry::getValue)
+                .max()
+                .orElse(Double.NaN);
+    }
+
+    /** The group's committed offsets on the monitored topics; empty while they cannot be read. */
+    private Map<TopicPartition, Long> committed() {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> all =
+                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            return all.entrySet().stream()
+                    .filter(e -> e.getValue() != null && monitored(e.getKey()))
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        } catch (Exception e) {
+            return Map.of();
+        }
+    }
+
+    private boolean monitored(TopicPartition tp) {
+        return input.contains(tp.topic()) || repartition.contains(tp.topic());
+    }
+
+    /** Read-committed end offsets: what a caught-up group has committed. */
+    private Map<TopicPartition, Long> ends(java.util.Set<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return admin
+                    .listOffsets(
+                            partitions.stream()
+                                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())),
+                            new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .all()
+                    .get()
+                    .entrySet()
+                    .stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        } catch (Exception e) {
+            return Map.of();
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+    }
+}
