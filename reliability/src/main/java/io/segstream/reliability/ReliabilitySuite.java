@@ -268,7 +268,7 @@ public final class ReliabilitySuite {
             }
         }
         Verifier.Outputs outputs =
-                Verifier.read(broker.bootstrapServers(), run.topics(), run.applicationId());
+                Verifier.read(broker.clientProperties(), run.topics(), run.applicationId());
         Verifier.Findings checked =
                 Verifier.check(outputs, input.expected(), reference == null ? outputs : reference);
         // a malformed record not dead-lettered, or a dead letter too many, counts as lost; a

@@ -66,7 +66,7 @@ public final class SegstreamApp implements AutoCloseable {
         this.rest = new RestServer(config, registry);
         this.brokerProbe =
                 new BrokerProbe(
-                        config.getString(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG),
+                        config.kafkaClientProperties(),
                         Duration.ofSeconds(2),
                         Duration.ofSeconds(2));
         Gauge.builder("segstream.kafka.reachable", brokerProbe, b -> b.problem().isEmpty() ? 1 : 0)

@@ -10,7 +10,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -96,9 +95,7 @@ public final class TopicAdmin {
     /** Creates every missing topic; existing topics are left as they are. */
     public static void ensureTopics(SegstreamConfig config) {
         Properties p = new Properties();
-        p.put(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.getString(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG));
+        p.putAll(config.kafkaClientProperties());
         try (Admin admin = Admin.create(p)) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing =
