@@ -203,7 +203,7 @@ final class ScenarioRun {
 
     /** True when the group has committed every input record produced so far. */
     private boolean caughtUp() {
-        try (ConsumerProgress progress = new ConsumerProgress(broker.clientProperties())) {
+        try (ConsumerProgress progress = new ConsumerProgress(config.kafkaClientProperties())) {
             return progress.caughtUp(applicationId(), List.of(topics().orders(), topics().clicks()))
                     && committed() > 0;
         } catch (Exception e) {
@@ -249,7 +249,7 @@ final class ScenarioRun {
                             + input.events().size()
                             + " input events acknowledged");
         }
-        try (ConsumerProgress progress = new ConsumerProgress(broker.clientProperties())) {
+        try (ConsumerProgress progress = new ConsumerProgress(config.kafkaClientProperties())) {
             progress.await(
                     applicationId(),
                     List.of(topics().orders(), topics().clicks()),
@@ -270,7 +270,7 @@ final class ScenarioRun {
         Map<String, Long> reasons = new TreeMap<>();
         // tombstones too: the dead letter of a record without a value has none either
         TopicReader.forEach(
-                broker.clientProperties(),
+                config.kafkaClientProperties(),
                 List.of(topics().dlq()),
                 r -> {
                     Header h = r.headers().lastHeader("segstream.reason");
