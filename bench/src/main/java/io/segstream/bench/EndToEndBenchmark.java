@@ -184,7 +184,7 @@ public final class EndToEndBenchmark {
     private static void awaitCommitted(
             EmbeddedKafkaCluster kafka, String group, List<String> topics, List<String> downstream)
             throws Exception {
-        try (ConsumerProgress progress = new ConsumerProgress(kafka.bootstrapServers())) {
+        try (ConsumerProgress progress = new ConsumerProgress(kafka.clientProperties())) {
             progress.await(group, topics, downstream, Duration.ofMinutes(20));
         }
     }

@@ -300,7 +300,7 @@ public final class ScaleBenchmark {
                             () -> streams.state(),
                             start);
             String appId = config.getString(SegstreamConfig.APPLICATION_ID_CONFIG);
-            try (ConsumerProgress progress = new ConsumerProgress(broker.bootstrapServers())) {
+            try (ConsumerProgress progress = new ConsumerProgress(config.kafkaClientProperties())) {
                 progress.await(
                         appId,
                         List.of(config.topics().clicks(), config.topics().orders()),
@@ -385,7 +385,7 @@ public final class ScaleBenchmark {
                             events,
                             () -> app.streams().state(),
                             start);
-            try (ConsumerProgress progress = new ConsumerProgress(broker.bootstrapServers())) {
+            try (ConsumerProgress progress = new ConsumerProgress(config.kafkaClientProperties())) {
                 progress.await(
                         appId,
                         List.of(config.topics().clicks(), config.topics().orders()),
@@ -438,7 +438,7 @@ public final class ScaleBenchmark {
                     List.of(config.topics().centroidDeltas(), config.topics().segmentModel())) {
                 List<Integer> sizes =
                         TopicReader.readAll(
-                                broker.bootstrapServers(),
+                                config.kafkaClientProperties(),
                                 List.of(topic),
                                 ConsumerRecord::serializedValueSize);
                 int max = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
  * The fault-injection suite ({@code reliability/run}): a broker in its own JVM, segstream instances
@@ -283,7 +284,12 @@ public final class ReliabilitySuite {
             }
         }
         Verifier.Outputs outputs =
-                Verifier.read(broker.bootstrapServers(), run.topics(), run.applicationId());
+                Verifier.read(
+                        Map.of(
+                                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                                broker.bootstrapServers()),
+                        run.topics(),
+                        run.applicationId());
         Verifier.Findings checked =
                 Verifier.check(outputs, input.expected(), reference == null ? outputs : reference);
         // a malformed record not dead-lettered, or a dead letter too many, counts as lost; a

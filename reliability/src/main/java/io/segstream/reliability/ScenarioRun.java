@@ -264,7 +264,7 @@ final class ScenarioRun {
                             + input.events().size()
                             + " input events acknowledged");
         }
-        try (ConsumerProgress progress = new ConsumerProgress(brokers.bootstrapServers())) {
+        try (ConsumerProgress progress = new ConsumerProgress(config.kafkaClientProperties())) {
             progress.await(
                     applicationId(),
                     List.of(topics().orders(), topics().clicks()),
@@ -278,7 +278,7 @@ final class ScenarioRun {
         Map<String, Long> reasons = new TreeMap<>();
         // tombstones too: the dead letter of a record without a value has none either
         TopicReader.forEach(
-                brokers.bootstrapServers(),
+                config.kafkaClientProperties(),
                 List.of(topics().dlq()),
                 r -> {
                     Header h = r.headers().lastHeader("segstream.reason");

@@ -60,18 +60,16 @@ final class Verifier {
 
     private Verifier() {}
 
-    static Outputs read(String bootstrapServers, Topics topics, String applicationId) {
+    static Outputs read(Map<String, Object> connection, Topics topics, String applicationId) {
         Map<String, Integer> segments = new HashMap<>();
-        latest(bootstrapServers, topics.segments())
+        latest(connection, topics.segments())
                 .forEach((user, v) -> segments.put(user, ASSIGNMENTS.decode(v).getSegmentId()));
         Map<String, UserProfile> profiles = new HashMap<>();
-        latest(
-                        bootstrapServers,
-                        applicationId + "-" + SegstreamTopology.PROFILES_STORE + "-changelog")
+        latest(connection, applicationId + "-" + SegstreamTopology.PROFILES_STORE + "-changelog")
                 .forEach((user, v) -> profiles.put(user, ProfileCodec.decode(v)));
         List<SegmentChange> changes =
                 TopicReader.readAll(
-                        bootstrapServers,
+                        connection,
                         List.of(topics.segmentChanges()),
                         r -> CHANGES.decode(r.value()));
         return new Outputs(segments, profiles, changes);
@@ -82,10 +80,10 @@ final class Verifier {
      * tombstone is left out. Only the latest bytes are kept: the profile changelog of a run holds a
      * record per event, far more than fits in memory decoded.
      */
-    private static Map<String, byte[]> latest(String bootstrapServers, String topic) {
+    private static Map<String, byte[]> latest(Map<String, Object> connection, String topic) {
         Map<String, byte[]> out = new HashMap<>();
         TopicReader.forEach(
-                bootstrapServers,
+                connection,
                 List.of(topic),
                 r -> {
                     if (r.value() == null) {

@@ -1,6 +1,7 @@
 package io.segstream.app.cli;
 
 import io.segstream.app.runtime.EngineStoppedException;
+import io.segstream.app.runtime.KafkaAccessException;
 import io.segstream.core.encoder.EncoderException;
 import picocli.CommandLine;
 
@@ -32,6 +33,16 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler {
                                                     + ". See the log above; fix the cause and"
                                                     + " restart."));
             return ENGINE_STOPPED;
+        }
+        if (e instanceof KafkaAccessException refused) {
+            // the message names the refused setting or ACL; a stack trace would bury it
+            commandLine
+                    .getErr()
+                    .println(
+                            commandLine
+                                    .getColorScheme()
+                                    .errorText("segstream: " + refused.getMessage()));
+            return USER_ERROR;
         }
         if (e instanceof IllegalArgumentException
                 || e instanceof EncoderException

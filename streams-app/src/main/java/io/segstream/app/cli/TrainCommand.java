@@ -302,7 +302,7 @@ final class TrainCommand implements Callable<Integer> {
         List<ShopEvent> events = new ArrayList<>();
         int[] undecodable = new int[1];
         TopicReader.readAll(
-                config.getString(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG),
+                config.kafkaClientProperties(),
                 List.of(config.topics().clicks(), config.topics().orders()),
                 r -> {
                     try {

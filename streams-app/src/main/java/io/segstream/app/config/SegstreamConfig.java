@@ -4,9 +4,12 @@ import io.segstream.core.encoder.EncoderConfig;
 import io.segstream.core.profile.ProfileSettings;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -627,15 +630,91 @@ public final class SegstreamConfig extends AbstractConfig {
         return v == null ? 1024 * 1024 : Integer.parseInt(v.toString().trim());
     }
 
+    /**
+     * What every Kafka client of the app needs to reach the cluster: {@code bootstrap.servers} and
+     * every {@code kafka.*} connection setting without the prefix ({@code security.protocol},
+     * {@code sasl.*}, {@code ssl.*}). The streams client gets all {@code kafka.*} keys through
+     * {@link #streamsProperties()}; the app's own admin clients, producers and consumers (topic
+     * creation, the broker probe, deletions, model publishing, topic readers) start from this map,
+     * so that a secured cluster needs its credentials set once.
+     */
+    public Map<String, Object> kafkaClientProperties() {
+        Map<String, Object> p = new HashMap<>();
+        originalsWithPrefix(KAFKA_PREFIX)
+                .forEach(
+                        (k, v) -> {
+                            if (isConnectionSetting(k)) {
+                                p.put(k, v);
+                            }
+                        });
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, getString(BOOTSTRAP_SERVERS_CONFIG));
+        return p;
+    }
+
+    /** A client setting that says how to connect and authenticate, for every kind of client. */
+    static boolean isConnectionSetting(String key) {
+        return key.equals(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG)
+                || key.startsWith("sasl.")
+                || key.startsWith("ssl.");
+    }
+
     /** The effective settings with their values, sorted, for the start-up banner. */
     public Map<String, String> describe() {
         Map<String, String> out = new TreeMap<>();
         values().forEach((k, v) -> out.put(k, String.valueOf(v)));
         out.putAll(encoder.describe());
         originalsWithPrefix(KAFKA_PREFIX)
-                .forEach((k, v) -> out.put(KAFKA_PREFIX + k, String.valueOf(v)));
+                .forEach(
+                        (k, v) ->
+                                out.put(
+                                        KAFKA_PREFIX + k,
+                                        isSecret(k) ? HIDDEN : String.valueOf(v)));
         return out;
     }
+
+    private static final String HIDDEN = "[hidden]";
+
+    /**
+     * Client prefixes Kafka Streams accepts in front of a client setting ({@code
+     * producer.ssl.key.password}).
+     */
+    private static final List<String> CLIENT_PREFIXES =
+            List.of(
+                    StreamsConfig.MAIN_CONSUMER_PREFIX,
+                    StreamsConfig.RESTORE_CONSUMER_PREFIX,
+                    StreamsConfig.GLOBAL_CONSUMER_PREFIX,
+                    StreamsConfig.CONSUMER_PREFIX,
+                    StreamsConfig.PRODUCER_PREFIX,
+                    StreamsConfig.ADMIN_CLIENT_PREFIX);
+
+    /**
+     * Whether a {@code kafka.*} key holds a secret (the JAAS config with its password, key and
+     * store passwords, PEM keys): Kafka types them PASSWORD; the banner must not print them.
+     */
+    static boolean isSecret(String kafkaKey) {
+        String key = kafkaKey;
+        for (String prefix : CLIENT_PREFIXES) {
+            if (key.startsWith(prefix)) {
+                key = key.substring(prefix.length());
+                break;
+            }
+        }
+        for (ConfigDef client : CLIENT_DEFS) {
+            ConfigDef.ConfigKey def = client.configKeys().get(key);
+            if (def != null && def.type == Type.PASSWORD) {
+                return true;
+            }
+        }
+        return key.contains("password") || key.contains("secret");
+    }
+
+    /** Where Kafka defines the types of client settings (SASL and TLS are not in Streams'). */
+    private static final List<ConfigDef> CLIENT_DEFS =
+            List.of(
+                    StreamsConfig.configDef(),
+                    AdminClientConfig.configDef(),
+                    ProducerConfig.configDef(),
+                    ConsumerConfig.configDef());
 
     public static SegstreamConfig of(Map<String, ?> overrides) {
         return new SegstreamConfig(new HashMap<>(overrides));

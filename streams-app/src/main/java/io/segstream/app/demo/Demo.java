@@ -98,7 +98,7 @@ public final class Demo {
             ProgressLine bar = new ProgressLine(app, progress, events.size(), input.customers());
             Map<String, List<String>> titles = produce(kafka, config, app, events, bar);
             String appId = config.getString(SegstreamConfig.APPLICATION_ID_CONFIG);
-            try (ConsumerProgress done = new ConsumerProgress(kafka.bootstrapServers())) {
+            try (ConsumerProgress done = new ConsumerProgress(kafka.clientProperties())) {
                 while (!done.caughtUp(
                                 appId, List.of(config.topics().orders(), config.topics().clicks()))
                         || !done.caughtUp(appId, ConsumerProgress.repartitionTopics(config))) {
@@ -126,12 +126,12 @@ public final class Demo {
             AvroCodec<SegmentModel> modelCodec = AvroCodec.of(SegmentModel.class);
             List<SegmentChange> changes =
                     TopicReader.readAll(
-                            kafka.bootstrapServers(),
+                            kafka.clientProperties(),
                             List.of(config.topics().segmentChanges()),
                             r -> changeCodec.decode(r.value()));
             List<SegmentModel> models =
                     TopicReader.readAll(
-                            kafka.bootstrapServers(),
+                            kafka.clientProperties(),
                             List.of(config.topics().segmentModel()),
                             r -> modelCodec.decode(r.value()));
             long asOf = events.isEmpty() ? 0 : events.get(events.size() - 1).time();

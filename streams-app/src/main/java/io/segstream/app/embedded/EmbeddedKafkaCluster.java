@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Optional settings go through {@link #builder()}: a fixed broker port, a data directory that
  * survives {@link #close()} (a restart on it keeps the cluster id and the topics), extra broker
- * properties and the start timeout.
+ * properties, the start timeout, and a SASL_SSL listener with SCRAM users and ACLs instead of
+ * PLAINTEXT ({@link Builder#optSaslSsl}; clients then connect with {@link #clientProperties()}).
  *
  * <p>Kafka's own broker logging goes through SLF4J under the {@code kafka} and {@code
  * org.apache.kafka} loggers (plus {@code state.change.logger}); the logback configuration decides
@@ -81,6 +82,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     /** Broker listener name; clients connect to it. */
     static final String BROKER_LISTENER = "PLAINTEXT";
+
+    /** Broker listener name of a cluster started with {@link Builder#optSaslSsl}. */
+    static final String SASL_SSL_LISTENER = "SASL_SSL";
 
     /** Controller (KRaft quorum) listener name. */
     static final String CONTROLLER_LISTENER = "CONTROLLER";
@@ -128,6 +132,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     private final Path dataDir;
     private final boolean deleteDataDirOnClose;
     private final String clusterId;
+    private final SaslSsl saslSsl;
     private final Object closeLock = new Object();
     private boolean closed;
 
@@ -138,7 +143,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             int controllerPort,
             Path dataDir,
             boolean deleteDataDirOnClose,
-            String clusterId) {
+            String clusterId,
+            SaslSsl saslSsl) {
         this.server = server;
         this.admin = admin;
         this.port = port;
@@ -146,6 +152,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         this.dataDir = dataDir;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
         this.clusterId = clusterId;
+        this.saslSsl = saslSsl;
     }
 
     /**
@@ -175,10 +182,39 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
      */
     public KafkaProducer<String, byte[]> orderedProducer() {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.putAll(clientProperties());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * What a client needs to connect: {@code bootstrap.servers}, and on a cluster started with
+     * {@link Builder#optSaslSsl} the SASL_SSL settings of the super user {@value SaslSsl#ADMIN}.
+     */
+    public Map<String, Object> clientProperties() {
+        return saslSsl == null
+                ? Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers())
+                : clientProperties(SaslSsl.ADMIN, saslSsl.users().get(SaslSsl.ADMIN));
+    }
+
+    /**
+     * The client settings of SCRAM user {@code user} on a cluster started with {@link
+     * Builder#optSaslSsl}: bootstrap servers, SASL_SSL, the mechanism, the JAAS login and the
+     * truststore. The password is not checked here, so that a test can try a wrong one.
+     *
+     * @throws IllegalStateException if the cluster was started without SASL_SSL
+     */
+    public Map<String, Object> clientProperties(String user, String password) {
+        if (saslSsl == null) {
+            throw new IllegalStateException(
+                    "the embedded Kafka cluster at "
+                            + bootstrapServers()
+                            + " has no SASL_SSL listener; start it with optSaslSsl");
+        }
+        Map<String, Object> p = new LinkedHashMap<>(saslSsl.clientSecurity(user, password));
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return p;
     }
 
     /** The broker listener's port on {@code 127.0.0.1}. */
@@ -372,8 +408,22 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
         private Quorum quorum;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+        private SaslSsl saslSsl;
 
         private Builder() {}
+
+        /**
+         * Clients connect over SASL_SSL with SCRAM ({@value SaslSsl#MECHANISM}) instead of
+         * PLAINTEXT, and the broker authorizes every request with {@code StandardAuthorizer} and no
+         * access where no ACL allows it; {@value SaslSsl#ADMIN} is the super user the broker and
+         * {@link EmbeddedKafkaCluster#clientProperties()} connect as. The SCRAM users are written
+         * into the storage when it is formatted, so they exist from the first request. The
+         * controller listener stays PLAINTEXT on {@code 127.0.0.1}.
+         */
+        public Builder optSaslSsl(SaslSsl saslSsl) {
+            this.saslSsl = Objects.requireNonNull(saslSsl, "saslSsl");
+            return this;
+        }
 
         /**
          * Broker listener port on {@code 127.0.0.1}; 0 (the default) picks a free one. A fixed port
@@ -505,16 +555,29 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 Properties props = serverProperties(brokerPort, ctrlPort, logDir, wiring);
                 Path propsFile = root.resolve(SERVER_PROPERTIES_NAME);
                 writeProperties(props, propsFile);
-                String clusterId = formatIfNeeded(logDir, propsFile, wiring);
+                String clusterId = formatIfNeeded(logDir, propsFile, wiring, saslSsl);
 
                 server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
                 server.startup();
-                admin = Admin.create(adminConfig(HOST + ":" + brokerPort));
+                Map<String, Object> adminConfig = adminConfig(HOST + ":" + brokerPort);
+                if (saslSsl != null) {
+                    adminConfig.putAll(
+                            saslSsl.clientSecurity(
+                                    SaslSsl.ADMIN, saslSsl.users().get(SaslSsl.ADMIN)));
+                }
+                admin = Admin.create(adminConfig);
                 awaitReady(admin, brokerPort, startedAt + startTimeout.toNanos(), startTimeout);
 
                 EmbeddedKafkaCluster cluster =
                         new EmbeddedKafkaCluster(
-                                server, admin, brokerPort, ctrlPort, root, temporary, clusterId);
+                                server,
+                                admin,
+                                brokerPort,
+                                ctrlPort,
+                                root,
+                                temporary,
+                                clusterId,
+                                saslSsl);
                 LOG.info(
                         "Embedded Kafka ready at {} in {} ms (cluster id {}, data dir {})",
                         cluster.bootstrapServers(),
@@ -552,7 +615,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
         private Properties serverProperties(
                 int brokerPort, int ctrlPort, Path logDir, Quorum wiring) {
-            String broker = BROKER_LISTENER + "://" + HOST + ":" + brokerPort;
+            String listener = saslSsl == null ? BROKER_LISTENER : SASL_SSL_LISTENER;
+            String broker = listener + "://" + HOST + ":" + brokerPort;
             String controller = CONTROLLER_LISTENER + "://" + HOST + ":" + ctrlPort;
             Properties props = new Properties();
             // wiring: every node is broker and controller, in a static quorum
@@ -564,8 +628,11 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             props.put("advertised.listeners", broker);
             props.put(
                     "listener.security.protocol.map",
-                    BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-            props.put("inter.broker.listener.name", BROKER_LISTENER);
+                    listener + ":" + listener + "," + CONTROLLER_LISTENER + ":PLAINTEXT");
+            props.put("inter.broker.listener.name", listener);
+            if (saslSsl != null) {
+                props.putAll(saslSsl.brokerProperties());
+            }
             props.put("log.dirs", logDir.toString());
             // one node: every internal topic has one replica, and transactions need min ISR 1
             props.put("default.replication.factor", "1");
@@ -614,7 +681,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
      * Formats the log directory with Kafka's storage tool unless it already holds a {@code
      * meta.properties}; returns the cluster id it is (now) formatted with.
      */
-    private static String formatIfNeeded(Path logDir, Path propsFile, Quorum wiring) {
+    private static String formatIfNeeded(
+            Path logDir, Path propsFile, Quorum wiring, SaslSsl saslSsl) {
         Path meta = logDir.resolve("meta.properties");
         if (Files.exists(meta)) {
             Properties existing = new Properties();
@@ -642,17 +710,30 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 wiring.clusterId() != null ? wiring.clusterId() : Uuid.randomUuid().toString();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int exitCode;
-        try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            exitCode =
-                    StorageTool.execute(
-                            new String[] {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
                                 "format",
                                 "--cluster-id",
                                 clusterId,
                                 "--config",
-                                propsFile.toString()
-                            },
-                            out);
+                                propsFile.toString()));
+        if (saslSsl != null) {
+            saslSsl.users()
+                    .forEach(
+                            (user, password) -> {
+                                args.add("--add-scram");
+                                args.add(
+                                        SaslSsl.MECHANISM
+                                                + "=[name="
+                                                + user
+                                                + ",password="
+                                                + password
+                                                + "]");
+                            });
+        }
+        try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+            exitCode = StorageTool.execute(args.toArray(String[]::new), out);
         } catch (Exception e) { // Scala code may throw checked exceptions undeclared
             throw new EmbeddedKafkaException(
                     "could not format " + logDir + " for KRaft: " + e.getMessage(), e);

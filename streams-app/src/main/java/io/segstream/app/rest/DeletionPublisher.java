@@ -94,9 +94,7 @@ final class DeletionPublisher implements AutoCloseable {
                     }
                 });
         p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-        p.put(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.getString(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG));
+        p.putAll(config.kafkaClientProperties());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "segstream-rest-deletions");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -429,8 +429,8 @@ public final class RestServer implements AutoCloseable {
 
     /**
      * The user's profile from this instance's copy of {@code partition}. The store handle resolves
-     * the partition only when read, so a copy that is still being created at start-up or moved by
-     * a rebalance fails here, not in {@link #localStore}.
+     * the partition only when read, so a copy that is still being created at start-up or moved by a
+     * rebalance fails here, not in {@link #localStore}.
      */
     private static UserProfile read(KafkaStreams s, int partition, String user)
             throws NotServableHere {

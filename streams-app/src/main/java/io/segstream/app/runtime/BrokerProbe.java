@@ -1,6 +1,7 @@
 package io.segstream.app.runtime;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Executors;
@@ -26,9 +27,13 @@ public final class BrokerProbe implements AutoCloseable {
     private final AtomicReference<String> problem = new AtomicReference<>();
     private final AtomicLong lastAnswerNanos = new AtomicLong(System.nanoTime());
 
-    public BrokerProbe(String bootstrapServers, Duration interval, Duration timeout) {
+    /**
+     * @param connection the cluster and how to authenticate ({@link
+     *     io.segstream.app.config.SegstreamConfig#kafkaClientProperties()})
+     */
+    public BrokerProbe(Map<String, Object> connection, Duration interval, Duration timeout) {
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(connection);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "segstream-broker-probe");

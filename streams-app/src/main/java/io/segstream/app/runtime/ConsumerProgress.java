@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
@@ -22,9 +21,13 @@ public final class ConsumerProgress implements AutoCloseable {
 
     private final Admin admin;
 
-    public ConsumerProgress(String bootstrapServers) {
+    /**
+     * @param connection the cluster and how to authenticate ({@link
+     *     SegstreamConfig#kafkaClientProperties()})
+     */
+    public ConsumerProgress(Map<String, Object> connection) {
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(connection);
         this.admin = Admin.create(p);
     }
 

@@ -29,7 +29,7 @@ public final class ModelPublisher {
     public static List<SegmentModel> list(SegstreamConfig config) {
         TopicAdmin.ensureTopics(config);
         return TopicReader.readAll(
-                        config.getString(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG),
+                        config.kafkaClientProperties(),
                         List.of(config.topics().segmentModel()),
                         r -> CODEC.decode(r.value()))
                 .stream()
@@ -82,9 +82,7 @@ public final class ModelPublisher {
     private static void send(SegstreamConfig config, SegmentModel model)
             throws InterruptedException, ExecutionException {
         Properties p = new Properties();
-        p.put(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.getString(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG));
+        p.putAll(config.kafkaClientProperties());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -66,7 +66,7 @@ public final class SegstreamApp implements AutoCloseable {
         this.rest = new RestServer(config, registry);
         this.brokerProbe =
                 new BrokerProbe(
-                        config.getString(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG),
+                        config.kafkaClientProperties(),
                         Duration.ofSeconds(2),
                         Duration.ofSeconds(2));
         Gauge.builder("segstream.kafka.reachable", brokerProbe, b -> b.problem().isEmpty() ? 1 : 0)
@@ -82,7 +82,10 @@ public final class SegstreamApp implements AutoCloseable {
         streams.setUncaughtExceptionHandler(
                 e -> {
                     LOG.error("A stream thread failed; stopping the streams client", e);
-                    died("stream thread failed: " + rootCause(e));
+                    // refused credentials or a missing ACL fail every retry alike: say which
+                    died(
+                            KafkaAccessException.explain(e, config)
+                                    .orElseGet(() -> "stream thread failed: " + rootCause(e)));
                     return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
                 });
         streams.setStateListener(
@@ -140,8 +143,13 @@ public final class SegstreamApp implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage();
-        String line = root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return oneLine(root);
+    }
+
+    /** {@code e} as "Type: message", on one line. */
+    static String oneLine(Throwable e) {
+        String message = e.getMessage();
+        String line = e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
         line = line.replaceAll("\\s+", " ").trim();
         return line.length() <= MAX_REASON_CHARS
                 ? line

@@ -8,11 +8,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +84,9 @@ public final class TopicAdmin {
                                                                                 && !p.leader()
                                                                                         .isEmpty()));
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof AuthorizationException) {
+                    throw e; // waiting cannot grant an ACL
+                }
                 ready = false; // not yet known to the broker we asked
             }
             if (ready) {
@@ -96,9 +101,7 @@ public final class TopicAdmin {
     /** Creates every missing topic; existing topics are left as they are. */
     public static void ensureTopics(SegstreamConfig config) {
         Properties p = new Properties();
-        p.put(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.getString(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG));
+        p.putAll(config.kafkaClientProperties());
         try (Admin admin = Admin.create(p)) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing =
@@ -109,6 +112,19 @@ public final class TopicAdmin {
             try {
                 admin.createTopics(missing).all().get();
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicAuthorizationException denied) {
+                    throw new KafkaAccessException(
+                            "Kafka denied this principal creating topic "
+                                    + String.join(", ", new TreeSet<>(denied.unauthorizedTopics()))
+                                    + " ("
+                                    + SegstreamApp.oneLine(denied)
+                                    + "): create segstream's topics beforehand, or grant it CREATE"
+                                    + " on topics prefixed "
+                                    + config.topics().prefix()
+                                    + "; "
+                                    + KafkaAccessException.SEE_ACLS,
+                            denied);
+                }
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
                 }
@@ -116,6 +132,10 @@ public final class TopicAdmin {
             awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
         } catch (ExecutionException e) {
+            Optional<String> refused = KafkaAccessException.explain(e.getCause(), config);
+            if (refused.isPresent()) {
+                throw new KafkaAccessException(refused.get(), e.getCause());
+            }
             throw new IllegalStateException(
                     "Cannot create segstream's topics on "
                             + config.getString(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG)

@@ -17,7 +17,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads topics from the beginning to their current end (committed records only), without a consumer
- * group offset: for the demo's report, the trainer and the model commands.
+ * group offset: for the demo's report, the trainer and the model commands. {@code connection} is
+ * the cluster and how to authenticate ({@link
+ * io.segstream.app.config.SegstreamConfig#kafkaClientProperties()}).
  */
 public final class TopicReader {
 
@@ -25,12 +27,12 @@ public final class TopicReader {
 
     /** Every record of {@code topics} with a value, decoded, in offset order per partition. */
     public static <T> List<T> readAll(
-            String bootstrapServers,
+            Map<String, Object> connection,
             List<String> topics,
             Function<ConsumerRecord<String, byte[]>, T> decode) {
         List<T> out = new ArrayList<>();
         forEach(
-                bootstrapServers,
+                connection,
                 topics,
                 r -> {
                     if (r.value() != null) {
@@ -46,11 +48,11 @@ public final class TopicReader {
      * topic (e.g. the last value of each key of a changelog).
      */
     public static void forEach(
-            String bootstrapServers,
+            Map<String, Object> connection,
             List<String> topics,
             Consumer<ConsumerRecord<String, byte[]>> each) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(connection);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "segstream-reader-" + UUID.randomUUID());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

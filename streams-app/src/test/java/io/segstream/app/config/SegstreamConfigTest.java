@@ -7,7 +7,10 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
-/** The settings that keep the dead-letter path within one producer request. */
+/**
+ * The settings that keep the dead-letter path within one producer request, reach every Kafka
+ * client, and keep secrets out of the banner.
+ */
 class SegstreamConfigTest {
 
     @Test
@@ -45,6 +48,54 @@ class SegstreamConfigTest {
                                                 "195904"))
                                 .getInt(SegstreamConfig.DLQ_MAX_PAYLOAD_CONFIG))
                 .isEqualTo(195904);
+    }
+
+    static final Map<String, Object> SECURED =
+            Map.of(
+                    "bootstrap.servers", "kafka-1:9093",
+                    "kafka.security.protocol", "SASL_SSL",
+                    "kafka.sasl.mechanism", "SCRAM-SHA-512",
+                    "kafka.sasl.jaas.config",
+                            "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                                    + " username=\"app\" password=\"jaas-secret\";",
+                    "kafka.ssl.truststore.location", "/etc/segstream/truststore.p12",
+                    "kafka.ssl.truststore.password", "truststore-secret",
+                    "kafka.ssl.endpoint.identification.algorithm", "https",
+                    "kafka.producer.ssl.key.password", "key-secret",
+                    "kafka.num.stream.threads", "2");
+
+    @Test
+    void shouldPassEveryKafkaSecuritySettingToStreamsAndToTheAppsOwnClients() {
+        SegstreamConfig config = SegstreamConfig.of(SECURED);
+        var streams = config.streamsProperties();
+        SECURED.forEach(
+                (k, v) -> {
+                    if (k.startsWith("kafka.")) {
+                        assertThat(streams).containsEntry(k.substring("kafka.".length()), v);
+                    }
+                });
+        // the admin clients, producers and consumers the app creates itself start from this
+        assertThat(config.kafkaClientProperties())
+                .containsOnly(
+                        Map.entry("bootstrap.servers", "kafka-1:9093"),
+                        Map.entry("security.protocol", "SASL_SSL"),
+                        Map.entry("sasl.mechanism", "SCRAM-SHA-512"),
+                        Map.entry("sasl.jaas.config", SECURED.get("kafka.sasl.jaas.config")),
+                        Map.entry("ssl.truststore.location", "/etc/segstream/truststore.p12"),
+                        Map.entry("ssl.truststore.password", "truststore-secret"),
+                        Map.entry("ssl.endpoint.identification.algorithm", "https"));
+    }
+
+    @Test
+    void shouldNeverPrintKafkaSecrets() {
+        Map<String, String> banner = SegstreamConfig.of(SECURED).describe();
+        assertThat(banner)
+                .containsEntry("kafka.sasl.jaas.config", "[hidden]")
+                .containsEntry("kafka.ssl.truststore.password", "[hidden]")
+                .containsEntry("kafka.producer.ssl.key.password", "[hidden]")
+                .containsEntry("kafka.ssl.truststore.location", "/etc/segstream/truststore.p12")
+                .containsEntry("kafka.sasl.mechanism", "SCRAM-SHA-512");
+        assertThat(banner.toString()).doesNotContain("secret");
     }
 
     @Test

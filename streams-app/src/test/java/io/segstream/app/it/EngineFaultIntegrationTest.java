@@ -90,7 +90,7 @@ class EngineFaultIntegrationTest {
             assertThat(app.deathReason()).isEmpty();
 
             KafkaIo.produceRaw(
-                    kafka.bootstrapServers(),
+                    kafka.clientProperties(),
                     config.topics().clicks(),
                     "u-fatal",
                     CLICKS.encode(view("u-fatal", T0, "Red retrospot mug")));
@@ -136,16 +136,16 @@ class EngineFaultIntegrationTest {
             app.awaitRunning(Duration.ofMinutes(1));
             String clicks = config.topics().clicks();
             KafkaIo.produceRaw(
-                    kafka.bootstrapServers(),
+                    kafka.clientProperties(),
                     clicks,
                     "before",
                     CLICKS.encode(view("before", T0, "Red retrospot mug")));
             byte[] huge = CLICKS.encode(view("u-huge", T0.plusSeconds(1), "x".repeat(100_000)));
-            KafkaIo.produceRaw(kafka.bootstrapServers(), clicks, "u-huge", huge);
+            KafkaIo.produceRaw(kafka.clientProperties(), clicks, "u-huge", huge);
             List<String> after = List.of("after-1", "after-2", "after-3");
             for (int i = 0; i < after.size(); i++) {
                 KafkaIo.produceRaw(
-                        kafka.bootstrapServers(),
+                        kafka.clientProperties(),
                         clicks,
                         after.get(i),
                         CLICKS.encode(
@@ -154,7 +154,7 @@ class EngineFaultIntegrationTest {
 
             List<ConsumerRecord<String, byte[]>> dead =
                     KafkaIo.readUntil(
-                            kafka.bootstrapServers(),
+                            kafka.clientProperties(),
                             config.topics().dlq(),
                             rs -> !rs.isEmpty(),
                             Duration.ofSeconds(60));

@@ -21,7 +21,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Producing input and reading output topics of a real broker, for the integration tests. */
+/**
+ * Producing input and reading output topics of a real broker, for the integration tests; {@code
+ * connection} is {@code EmbeddedKafkaCluster.clientProperties()}.
+ */
 final class KafkaIo {
 
     private static final AvroCodec<OrderEvent> ORDERS = AvroCodec.of(OrderEvent.class);
@@ -30,8 +33,9 @@ final class KafkaIo {
 
     private KafkaIo() {}
 
-    static void produceOrders(String bootstrap, String topic, List<OrderEvent> orders) {
-        try (var producer = producer(bootstrap)) {
+    static void produceOrders(
+            Map<String, Object> connection, String topic, List<OrderEvent> orders) {
+        try (var producer = producer(connection)) {
             for (OrderEvent o : orders) {
                 producer.send(
                         new ProducerRecord<>(
@@ -45,16 +49,16 @@ final class KafkaIo {
         }
     }
 
-    static void produceRaw(String bootstrap, String topic, String key, byte[] value) {
-        try (var producer = producer(bootstrap)) {
+    static void produceRaw(Map<String, Object> connection, String topic, String key, byte[] value) {
+        try (var producer = producer(connection)) {
             producer.send(new ProducerRecord<>(topic, key, value));
             producer.flush();
         }
     }
 
-    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+    private static KafkaProducer<String, byte[]> producer(Map<String, Object> connection) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(connection);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -69,12 +73,12 @@ final class KafkaIo {
      * timeout.
      */
     static List<ConsumerRecord<String, byte[]>> readUntil(
-            String bootstrap,
+            Map<String, Object> connection,
             String topic,
             Predicate<List<ConsumerRecord<String, byte[]>>> done,
             Duration timeout) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(connection);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

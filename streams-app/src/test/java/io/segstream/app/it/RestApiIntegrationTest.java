@@ -80,7 +80,7 @@ class RestApiIntegrationTest {
         }
         TopicAdmin.ensureTopics(config(0));
         KafkaIo.produceRaw(
-                kafka.bootstrapServers(),
+                kafka.clientProperties(),
                 config(0).topics().segmentModel(),
                 "v1",
                 AvroCodec.of(SegmentModel.class).encode(model));
@@ -90,8 +90,8 @@ class RestApiIntegrationTest {
         for (SegstreamApp app : apps) {
             app.awaitRunning(Duration.ofMinutes(1));
         }
-        KafkaIo.produceOrders(kafka.bootstrapServers(), config(0).topics().orders(), retail.orders);
-        try (ConsumerProgress progress = new ConsumerProgress(kafka.bootstrapServers())) {
+        KafkaIo.produceOrders(kafka.clientProperties(), config(0).topics().orders(), retail.orders);
+        try (ConsumerProgress progress = new ConsumerProgress(kafka.clientProperties())) {
             progress.await(
                     PREFIX + "app",
                     List.of(config(0).topics().orders()),
@@ -278,7 +278,7 @@ class RestApiIntegrationTest {
         AvroCodec<SegmentChange> changes = AvroCodec.of(SegmentChange.class);
         var records =
                 KafkaIo.readUntil(
-                        kafka.bootstrapServers(),
+                        kafka.clientProperties(),
                         config(0).topics().segmentChanges(),
                         rs ->
                                 rs.stream()

@@ -91,13 +91,13 @@ class SegstreamIntegrationTest {
             // the first half seeds the model; the second half arrives while it learns online
             int half = retail.orders.size() / 2;
             KafkaIo.produceOrders(
-                    kafka.bootstrapServers(), topics.orders(), retail.orders.subList(0, half));
+                    kafka.clientProperties(), topics.orders(), retail.orders.subList(0, half));
             KafkaIo.produceRaw(
-                    kafka.bootstrapServers(), topics.orders(), "bad", new byte[] {1, 2, 3});
+                    kafka.clientProperties(), topics.orders(), "bad", new byte[] {1, 2, 3});
             KafkaIo.readUntil(
-                    kafka.bootstrapServers(), topics.segmentModel(), rs -> !rs.isEmpty(), WAIT);
+                    kafka.clientProperties(), topics.segmentModel(), rs -> !rs.isEmpty(), WAIT);
             KafkaIo.produceOrders(
-                    kafka.bootstrapServers(),
+                    kafka.clientProperties(),
                     topics.orders(),
                     retail.orders.subList(half, retail.orders.size()));
 
@@ -105,7 +105,7 @@ class SegstreamIntegrationTest {
             double seconds = (System.nanoTime() - start) / 1e9;
             var segments =
                     KafkaIo.readUntil(
-                            kafka.bootstrapServers(),
+                            kafka.clientProperties(),
                             topics.segments(),
                             rs -> false,
                             Duration.ofSeconds(5));
@@ -119,7 +119,7 @@ class SegstreamIntegrationTest {
             AvroCodec<SegmentChange> changes = AvroCodec.of(SegmentChange.class);
             var changeRecords =
                     KafkaIo.readUntil(
-                            kafka.bootstrapServers(),
+                            kafka.clientProperties(),
                             topics.segmentChanges(),
                             rs -> false,
                             Duration.ofSeconds(5));
@@ -139,7 +139,7 @@ class SegstreamIntegrationTest {
             AvroCodec<SegmentModel> models = AvroCodec.of(SegmentModel.class);
             var modelRecords =
                     KafkaIo.readUntil(
-                            kafka.bootstrapServers(),
+                            kafka.clientProperties(),
                             topics.segmentModel(),
                             rs -> rs.size() >= 2,
                             Duration.ofSeconds(30));
@@ -152,7 +152,7 @@ class SegstreamIntegrationTest {
 
             var dlq =
                     KafkaIo.readUntil(
-                            kafka.bootstrapServers(),
+                            kafka.clientProperties(),
                             topics.dlq(),
                             rs -> !rs.isEmpty(),
                             Duration.ofSeconds(30));
@@ -246,7 +246,7 @@ class SegstreamIntegrationTest {
                     first = config;
                     TopicAdmin.ensureTopics(config);
                     KafkaIo.produceRaw(
-                            kafka.bootstrapServers(),
+                            kafka.clientProperties(),
                             config.topics().segmentModel(),
                             "v1",
                             AvroCodec.of(SegmentModel.class).encode(model));
@@ -257,11 +257,11 @@ class SegstreamIntegrationTest {
                 app.awaitRunning(Duration.ofMinutes(1));
             }
             Topics topics = first.topics();
-            KafkaIo.produceOrders(kafka.bootstrapServers(), topics.orders(), retail.orders);
+            KafkaIo.produceOrders(kafka.clientProperties(), topics.orders(), retail.orders);
             awaitCaughtUp(first);
             var segments =
                     KafkaIo.readUntil(
-                            kafka.bootstrapServers(),
+                            kafka.clientProperties(),
                             topics.segments(),
                             rs -> false,
                             Duration.ofSeconds(5));
@@ -286,7 +286,7 @@ class SegstreamIntegrationTest {
     /** Waits until the app has processed and committed every input and repartitioned event. */
     private static void awaitCaughtUp(SegstreamConfig config) throws Exception {
         String appId = config.getString(SegstreamConfig.APPLICATION_ID_CONFIG);
-        try (ConsumerProgress progress = new ConsumerProgress(kafka.bootstrapServers())) {
+        try (ConsumerProgress progress = new ConsumerProgress(kafka.clientProperties())) {
             progress.await(
                     appId,
                     List.of(config.topics().orders()),

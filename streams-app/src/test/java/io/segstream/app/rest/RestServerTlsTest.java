@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segstream.app.config.SegstreamConfig;
+import io.segstream.app.testing.TestKeystores;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
@@ -103,37 +103,7 @@ class RestServerTlsTest {
     }
 
     private static Path selfSigned(Path keystore) throws Exception {
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process p =
-                new ProcessBuilder(
-                                keytool.toString(),
-                                "-genkeypair",
-                                "-alias",
-                                "rest",
-                                "-keyalg",
-                                "EC",
-                                "-groupname",
-                                "secp256r1",
-                                "-dname",
-                                "CN=127.0.0.1",
-                                "-ext",
-                                "SAN=ip:127.0.0.1",
-                                "-validity",
-                                "2",
-                                "-storetype",
-                                "PKCS12",
-                                "-keystore",
-                                keystore.toString(),
-                                "-storepass",
-                                PASSWORD,
-                                "-keypass",
-                                PASSWORD)
-                        .redirectErrorStream(true)
-                        .start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return keystore;
+        return TestKeystores.selfSigned(keystore, "rest", PASSWORD);
     }
 
     private static SSLContext trusting(Path keystore) throws Exception {

@@ -13,7 +13,7 @@ class BrokerProbeTest {
         EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start();
         try (BrokerProbe probe =
                 new BrokerProbe(
-                        kafka.bootstrapServers(), Duration.ofMillis(200), Duration.ofSeconds(1))) {
+                        kafka.clientProperties(), Duration.ofMillis(200), Duration.ofSeconds(1))) {
             awaitProblem(probe, false, Duration.ofSeconds(30));
             assertThat(probe.problem()).isEmpty();
 
