@@ -94,22 +94,41 @@ final class PartitionStalls implements AutoCloseable {
      * member).
      */
     Stall await(Snapshot at, String victim, Duration timeout) throws InterruptedException {
-        Map<TopicPartition, Double> stalls = new HashMap<>();
+        Map<Task, Double> stalls = new HashMap<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Map<TopicPartition, Long> committed = committed();
-            Map<TopicPartition, Long> ends = ends(committed.keySet());
+            Map<TopicPartition, Long> ends =
+                    ends(committed.keySet(), IsolationLevel.READ_COMMITTED);
+            Map<TopicPartition, Long> logEnds =
+                    ends(committed.keySet(), IsolationLevel.READ_UNCOMMITTED);
             double elapsed = (System.nanoTime() - at.nanos()) / 1e9;
+            // a task moved on when one of its partitions did, or had nothing to do when all of
+            // them were caught up
+            Map<Task, Boolean> advanced = new HashMap<>();
+            Map<Task, Boolean> idle = new HashMap<>();
             for (var e : committed.entrySet()) {
                 TopicPartition tp = e.getKey();
-                long before = at.committed().getOrDefault(tp, -1L);
                 Long end = ends.get(tp);
-                if (!stalls.containsKey(tp)
-                        && (e.getValue() > before || (end != null && e.getValue() >= end))) {
-                    stalls.put(tp, elapsed);
-                }
+                advanced.merge(
+                        task(tp),
+                        e.getValue() > at.committed().getOrDefault(tp, -1L),
+                        Boolean::logicalOr);
+                // caught up, and no open transaction holds records back: a read_committed
+                // reader waiting for a dead producer's transaction is stuck, not idle
+                boolean caughtUp =
+                        end != null && e.getValue() >= end && end.equals(logEnds.get(tp));
+                idle.merge(task(tp), caughtUp, Boolean::logicalAnd);
             }
-            if (!committed.isEmpty() && stalls.keySet().containsAll(committed.keySet())) {
+            Map<Task, Boolean> moved = new HashMap<>();
+            advanced.forEach((t, a) -> moved.put(t, a || idle.get(t)));
+            moved.forEach(
+                    (t, m) -> {
+                        if (m) {
+                            stalls.putIfAbsent(t, elapsed);
+                        }
+                    });
+            if (!moved.isEmpty() && stalls.keySet().containsAll(moved.keySet())) {
                 break;
             }
             if (System.nanoTime() > deadline) {
@@ -120,28 +139,47 @@ final class PartitionStalls implements AutoCloseable {
         }
         boolean ownersKnown = !at.owners().isEmpty();
         return new Stall(
-                max(stalls, tp -> true),
+                max(stalls, t -> true),
                 ownersKnown
-                        ? max(stalls, tp -> input.contains(tp.topic()) && survivor(at, tp, victim))
+                        ? max(stalls, t -> !t.repartition() && survivor(at, t, victim))
                         : Double.NaN,
                 ownersKnown
-                        ? max(
-                                stalls,
-                                tp -> repartition.contains(tp.topic()) && survivor(at, tp, victim))
+                        ? max(stalls, t -> t.repartition() && survivor(at, t, victim))
                         : Double.NaN,
                 ownersKnown && victim != null
-                        ? max(stalls, tp -> victim.equals(at.owners().get(tp)))
+                        ? max(stalls, t -> victim.equals(at.owners().get(t.any())))
                         : Double.NaN);
     }
 
-    private static boolean survivor(Snapshot at, TopicPartition tp, String victim) {
-        String owner = at.owners().get(tp);
+    /**
+     * The partitions one task reads: the same partition of every input topic (clicks, orders,
+     * deletions are co-partitioned), or of the repartition topics. Sparse topics (orders) move only
+     * when their next record's turn comes in the time-ordered merge, so a task counts as moving
+     * when any of its partitions does.
+     */
+    private record Task(boolean repartition, int partition, TopicPartition any) {
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Task t && t.repartition == repartition && t.partition == partition;
+        }
+
+        @Override
+        public int hashCode() {
+            return Boolean.hashCode(repartition) * 31 + partition;
+        }
+    }
+
+    private Task task(TopicPartition tp) {
+        return new Task(repartition.contains(tp.topic()), tp.partition(), tp);
+    }
+
+    private static boolean survivor(Snapshot at, Task t, String victim) {
+        String owner = at.owners().get(t.any());
         return owner != null && !owner.equals(victim);
     }
 
-    private static double max(
-            Map<TopicPartition, Double> stalls,
-            java.util.function.Predicate<TopicPartition> which) {
+    private static double max(Map<Task, Double> stalls, java.util.function.Predicate<Task> which) {
         return stalls.entrySet().stream()
                 .filter(e -> which.test(e.getKey()))
                 .mapToDouble(Map.Entry::getValue)
@@ -166,8 +204,9 @@ final class PartitionStalls implements AutoCloseable {
         return input.contains(tp.topic()) || repartition.contains(tp.topic());
     }
 
-    /** Read-committed end offsets: what a caught-up group has committed. */
-    private Map<TopicPartition, Long> ends(java.util.Set<TopicPartition> partitions) {
+    /** End offsets; read-committed ones are what a caught-up group has committed. */
+    private Map<TopicPartition, Long> ends(
+            java.util.Set<TopicPartition> partitions, IsolationLevel isolation) {
         if (partitions.isEmpty()) {
             return Map.of();
         }
@@ -176,7 +215,7 @@ final class PartitionStalls implements AutoCloseable {
                     .listOffsets(
                             partitions.stream()
                                     .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())),
-                            new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                            new ListOffsetsOptions(isolation))
                     .all()
                     .get()
                     .entrySet()

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -174,26 +175,47 @@ final class ScenarioRun {
         }
     }
 
-    /** What {@link #awaitRecovery} measures from: the moment of a fault and whom it hit. */
-    record Fault(PartitionStalls.Snapshot at, String victim) {}
+    /**
+     * A fault being measured: from the moment before it, whom it hit, and the measurement running
+     * meanwhile, so that the plan can go on (restart the victim) while the survivors are watched.
+     */
+    record Fault(String victim, CompletableFuture<PartitionStalls.Stall> stall) {}
 
     /** Marks the moment just before a fault that hits no instance (a broker, a new member). */
     Fault fault() {
-        return new Fault(partitionStalls.snapshot(), null);
+        return measure(null);
     }
 
     /** Marks the moment just before {@code victim} is killed or stopped. */
     Fault fault(AppInstance victim) {
-        return new Fault(partitionStalls.snapshot(), victim.name());
+        return measure(victim.name());
+    }
+
+    private Fault measure(String victim) {
+        PartitionStalls.Snapshot at = partitionStalls.snapshot();
+        CompletableFuture<PartitionStalls.Stall> stall = new CompletableFuture<>();
+        Thread t =
+                new Thread(
+                        () -> {
+                            try {
+                                stall.complete(
+                                        partitionStalls.await(at, victim, Duration.ofMinutes(5)));
+                            } catch (Throwable e) {
+                                stall.completeExceptionally(e);
+                            }
+                        },
+                        name + "-stall");
+        t.setDaemon(true);
+        t.start();
+        return new Fault(victim, stall);
     }
 
     /**
      * Waits until every partition the application reads has moved on since the fault (or had
      * nothing to do), and records how long each instance's partitions were held up.
      */
-    void awaitRecovery(Fault fault) throws InterruptedException {
-        PartitionStalls.Stall stall =
-                partitionStalls.await(fault.at(), fault.victim(), Duration.ofMinutes(5));
+    void awaitRecovery(Fault fault) throws Exception {
+        PartitionStalls.Stall stall = fault.stall().get();
         stalls.add(stall);
         System.out.printf(
                 Locale.ROOT,
