@@ -70,7 +70,10 @@ public final class LookupBenchmark {
         int singleRequests = 20_000;
         int batch50Requests = 2_000;
         int batch1000Requests = 200;
-        double warmupShare = 0.25;
+
+        /** Warm-up requests per measured one: after a quarter the JIT was still compiling. */
+        double warmupShare = 1.0;
+
         Path jfrDir;
         Path root = Path.of(".");
 
@@ -312,21 +315,37 @@ public final class LookupBenchmark {
     }
 
     /**
-     * What the processes burn with no request (the stream threads' punctuators, the model loop), so
-     * that it can be told apart from the CPU per request.
+     * Waits (at most two minutes) until the instances are quiet, their stream threads and JIT done
+     * with the load, and says what they burn with no request, so that it can be told apart from the
+     * CPU per request.
      */
     private void idle() throws InterruptedException {
-        Map<String, Long> before = cpu();
-        Thread.sleep(5000);
-        Map<String, Long> after = cpu();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        Map<String, Long> before;
+        Map<String, Long> after;
+        do {
+            before = cpu();
+            Thread.sleep(5000);
+            after = cpu();
+        } while (System.nanoTime() < deadline && busiest(before, after) > 100);
+        Map<String, Long> start = before;
         StringBuilder s = new StringBuilder("idle CPU ms per s");
         after.forEach(
                 (k, v) ->
                         s.append(
                                 String.format(
-                                        Locale.ROOT, " %s=%.0f", k, (v - before.get(k)) / 5e6)));
+                                        Locale.ROOT, " %s=%.0f", k, (v - start.get(k)) / 5e6)));
         OUT.println(s);
         results.add(s.toString());
+    }
+
+    /** The highest CPU milliseconds per second of an instance between two readings 5 s apart. */
+    private static double busiest(Map<String, Long> before, Map<String, Long> after) {
+        return after.entrySet().stream()
+                .filter(e -> !e.getKey().equals("client"))
+                .mapToDouble(e -> (e.getValue() - before.get(e.getKey())) / 5e6)
+                .max()
+                .orElse(0);
     }
 
     private void floorHealth() throws Exception {
@@ -456,7 +475,7 @@ public final class LookupBenchmark {
 
     /**
      * Closed loop: {@code clients} threads each send their next request as soon as the last one is
-     * answered; the first {@link Options#warmupShare} of the requests warm up and are left out.
+     * answered; {@link Options#warmupShare} times as many requests warm up first and are left out.
      */
     private Phase measure(String name, int requests, CallMaker maker, Classifier classifier)
             throws Exception {
