@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * state directory, REST port and log. It is stopped the way production stops things: SIGKILL (no
  * clean close, no commit) or SIGTERM (the app's shutdown hook closes the streams client).
  */
-final class AppInstance {
+public final class AppInstance {
 
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -34,7 +34,7 @@ final class AppInstance {
     private final boolean staticMember;
     private Process process;
 
-    AppInstance(
+    public AppInstance(
             String name,
             Path launcher,
             String bootstrapServers,
@@ -53,11 +53,11 @@ final class AppInstance {
         Files.createDirectories(stateDir);
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
@@ -65,7 +65,7 @@ final class AppInstance {
         return "http://127.0.0.1:" + restPort;
     }
 
-    void start() throws IOException {
+    public void start() throws IOException {
         List<String> command = new ArrayList<>();
         command.add(launcher.toString());
         command.add("run");
@@ -93,12 +93,25 @@ final class AppInstance {
         process = pb.start();
     }
 
-    boolean alive() {
+    /** The REST port the instance binds on 127.0.0.1. */
+    public int restPort() {
+        return restPort;
+    }
+
+    /**
+     * The JVM's process id: the launcher execs java, so it is the child's own (for jcmd and CPU
+     * time).
+     */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean alive() {
         return process != null && process.isAlive();
     }
 
     /** Waits until {@code /health/ready} answers 200; false if the process died or time ran out. */
-    boolean awaitReady(Duration timeout) throws InterruptedException {
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!alive()) {
@@ -124,7 +137,7 @@ final class AppInstance {
     }
 
     /** SIGTERM, then SIGKILL if it has not exited in 60 s; returns the exit status. */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
         if (process == null) {
             return 0;
         }

@@ -15,7 +15,6 @@ import io.segstream.core.model.ModelCompatibilityException;
 import io.segstream.core.model.ScoringModel;
 import io.segstream.core.model.UserExplanation;
 import io.segstream.core.profile.UserProfile;
-import io.segstream.schemas.AvroCodec;
 import io.segstream.schemas.Centroid;
 import io.segstream.schemas.DeletionRequest;
 import io.segstream.schemas.SegmentModel;
@@ -42,8 +41,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -106,7 +109,6 @@ public final class RestServer implements AutoCloseable {
     private static final long LAG_CACHE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
-    private static final AvroCodec<SegmentModel> MODEL_CODEC = AvroCodec.of(SegmentModel.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Which copy of a user's partition answered. */
@@ -140,6 +142,7 @@ public final class RestServer implements AutoCloseable {
     private final AccessControl access;
     private final String scheme;
     private final HttpClient http;
+    private final CurrentModel currentModel = new CurrentModel();
 
     /** Created at the first erasure: an instance that never erases never connects to publish. */
     private DeletionPublisher deletions;
@@ -149,6 +152,14 @@ public final class RestServer implements AutoCloseable {
     private volatile Supplier<Optional<String>> deathReason = Optional::empty;
     private volatile Supplier<Optional<String>> brokerProblem = Optional::empty;
     private volatile LagSnapshot lags = new LagSnapshot(0, Map.of());
+    private final AtomicBoolean lagRefresh = new AtomicBoolean();
+    private final ExecutorService lagReader =
+            Executors.newSingleThreadExecutor(
+                    r -> {
+                        Thread t = new Thread(r, "segstream-rest-lags");
+                        t.setDaemon(true);
+                        return t;
+                    });
     private HostInfo self;
 
     public RestServer(SegstreamConfig config, PrometheusMeterRegistry registry) {
@@ -157,7 +168,12 @@ public final class RestServer implements AutoCloseable {
         this.access = AccessControl.of(config);
         String keystore = config.getString(SegstreamConfig.REST_TLS_KEYSTORE_PATH_CONFIG);
         this.scheme = keystore.isEmpty() ? "http" : "https";
-        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        // instances speak HTTP/1.1 only (Jetty without HTTP/2): asking for it spares each new
+        // connection an h2c upgrade offer that is always declined
+        HttpClient.Builder client =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(2));
         if (!keystore.isEmpty()) {
             client.sslContext(trusting(keystore, keystorePassword()));
         }
@@ -469,17 +485,37 @@ public final class RestServer implements AutoCloseable {
     }
 
     /**
-     * Offset lags of this instance's profile partitions, re-read at most every {@link
-     * #LAG_CACHE_NANOS} unless {@code partition} is missing (it may just have been assigned).
+     * Offset lags of this instance's profile partitions. A request waits for them only when none
+     * are known or {@code partition} is missing (it may just have been assigned); an older snapshot
+     * is re-read in the background, because reading lags asks the broker for end offsets, a round
+     * trip that every request arriving at that moment used to wait for.
      */
     private Map<Integer, Long> lags(KafkaStreams s, int partition) {
         LagSnapshot snapshot = lags;
-        long now = System.nanoTime();
-        if (now - snapshot.takenAt() < LAG_CACHE_NANOS
-                && snapshot.takenAt() != 0
-                && (partition < 0 || snapshot.byPartition().containsKey(partition))) {
-            return snapshot.byPartition();
+        if (snapshot.takenAt() == 0
+                || (partition >= 0 && !snapshot.byPartition().containsKey(partition))) {
+            return readLags(s);
         }
+        if (System.nanoTime() - snapshot.takenAt() >= LAG_CACHE_NANOS
+                && lagRefresh.compareAndSet(false, true)) {
+            try {
+                lagReader.execute(
+                        () -> {
+                            try {
+                                readLags(s);
+                            } finally {
+                                lagRefresh.set(false);
+                            }
+                        });
+            } catch (RejectedExecutionException e) {
+                lagRefresh.set(false); // closing
+            }
+        }
+        return snapshot.byPartition();
+    }
+
+    private Map<Integer, Long> readLags(KafkaStreams s) {
+        long now = System.nanoTime();
         Map<Integer, Long> byPartition = new HashMap<>();
         try {
             Map<Integer, LagInfo> store =
@@ -494,11 +530,12 @@ public final class RestServer implements AutoCloseable {
         return byPartition;
     }
 
-    private Map<String, Object> segmentBody(KafkaStreams s, String user, UserProfile profile) {
+    private Map<String, Object> segmentBody(
+            CurrentModel.Decoded model, String user, UserProfile profile) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("userId", user);
         body.put("segmentId", profile.segment());
-        body.put("segmentName", segmentName(s, profile.segment()));
+        body.put("segmentName", segmentName(model, profile.segment()));
         body.put("distance", profile.segmentDistance());
         body.put("modelVersion", profile.modelVersion());
         body.put("lastEventTime", Instant.ofEpochMilli(profile.lastEventTime()).toString());
@@ -507,7 +544,7 @@ public final class RestServer implements AutoCloseable {
     }
 
     private void userSegment(Context ctx, KafkaStreams s, String user, UserProfile profile) {
-        ctx.json(segmentBody(s, user, profile));
+        ctx.json(segmentBody(modelForNames(s), user, profile));
     }
 
     /** Why the user is in their segment under the current model, feature by feature. */
@@ -655,6 +692,7 @@ public final class RestServer implements AutoCloseable {
             return;
         }
         boolean forwarded = ctx.header(FORWARDED_HEADER) != null;
+        CurrentModel.Decoded model = modelForNames(s);
         Map<String, Map<String, Object>> results = new HashMap<>();
         Map<String, KeyQueryMetadata> metas = new HashMap<>();
         Map<HostInfo, List<String>> remote = new LinkedHashMap<>();
@@ -670,7 +708,7 @@ public final class RestServer implements AutoCloseable {
             if (!forwarded && meta != null && !meta.activeHost().equals(self)) {
                 remote.computeIfAbsent(meta.activeHost(), h -> new ArrayList<>()).add(user);
             } else {
-                results.put(user, localEntry(s, user, meta));
+                results.put(user, localEntry(s, model, user, meta));
             }
         }
         List<String> failed = forwardLookups(ctx, remote, results);
@@ -678,7 +716,7 @@ public final class RestServer implements AutoCloseable {
         for (String user : failed) {
             KeyQueryMetadata meta = metas.get(user);
             if (meta.standbyHosts().contains(self)) {
-                results.put(user, localEntry(s, user, meta));
+                results.put(user, localEntry(s, model, user, meta));
             } else if (meta.standbyHosts().isEmpty()) {
                 results.put(
                         user,
@@ -804,7 +842,8 @@ public final class RestServer implements AutoCloseable {
     }
 
     /** One user's lookup entry from this instance's copy. */
-    private Map<String, Object> localEntry(KafkaStreams s, String user, KeyQueryMetadata meta) {
+    private Map<String, Object> localEntry(
+            KafkaStreams s, CurrentModel.Decoded model, String user, KeyQueryMetadata meta) {
         LocalRead local;
         try {
             local = readLocal(s, user, meta);
@@ -813,7 +852,7 @@ public final class RestServer implements AutoCloseable {
         }
         Map<String, Object> entry;
         if (local.found()) {
-            entry = segmentBody(s, user, local.profile());
+            entry = segmentBody(model, user, local.profile());
             entry.put("status", "FOUND");
         } else {
             entry = notFound(user, local.profile());
@@ -959,10 +998,14 @@ public final class RestServer implements AutoCloseable {
                                     "no segment model yet: it is seeded once enough users have been seen"));
             return null;
         }
-        return MODEL_CODEC.decode(bytes);
+        return currentModel.of(bytes).model();
     }
 
-    private String segmentName(KafkaStreams s, int segment) {
+    /**
+     * The current model, for the names of its segments; null when there is none or the store cannot
+     * be read: the name is a nicety, the segment id is the answer.
+     */
+    private CurrentModel.Decoded modelForNames(KafkaStreams s) {
         try {
             ReadOnlyKeyValueStore<String, byte[]> store =
                     s.store(
@@ -970,17 +1013,14 @@ public final class RestServer implements AutoCloseable {
                                     SegstreamTopology.MODEL_STORE,
                                     QueryableStoreTypes.<String, byte[]>keyValueStore()));
             byte[] bytes = store.get("current");
-            if (bytes != null) {
-                for (Centroid c : MODEL_CODEC.decode(bytes).getCentroids()) {
-                    if (c.getSegmentId() == segment && c.getName() != null) {
-                        return c.getName();
-                    }
-                }
-            }
+            return bytes == null ? null : currentModel.of(bytes);
         } catch (RuntimeException e) {
-            // the name is a nicety; the segment id is the answer
+            return null;
         }
-        return "segment " + segment;
+    }
+
+    private static String segmentName(CurrentModel.Decoded model, int segment) {
+        return model == null ? "segment " + segment : model.name(segment);
     }
 
     private KafkaStreams requireStreams(Context ctx) {
@@ -1037,6 +1077,7 @@ public final class RestServer implements AutoCloseable {
         if (server != null) {
             server.stop();
         }
+        lagReader.shutdownNow();
         if (deletions != null) {
             deletions.close();
         }
