@@ -108,7 +108,13 @@ public final class RestServer implements AutoCloseable {
     /** How long a partition's lag is reused: reading lags asks the brokers for end offsets. */
     private static final long LAG_CACHE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-    private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long a forwarded read may take before the standby copy is asked instead: an owner that
+     * was killed keeps its partitions until it is back (static membership), so every read of its
+     * users pays this once the connection hangs rather than fails.
+     */
+    private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(2);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Which copy of a user's partition answered. */
@@ -827,6 +833,11 @@ public final class RestServer implements AutoCloseable {
                     continue;
                 }
                 for (JsonNode entry : JSON.readTree(response.body()).get("results")) {
+                    // an owner that is back but still restoring answers UNAVAILABLE: ask the
+                    // standby copy instead, as for an owner that does not answer at all
+                    if ("UNAVAILABLE".equals(entry.path("status").asText())) {
+                        continue;
+                    }
                     @SuppressWarnings("unchecked")
                     Map<String, Object> m = JSON.convertValue(entry, Map.class);
                     results.put((String) m.get("userId"), m);
