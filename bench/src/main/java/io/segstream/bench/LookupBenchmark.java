@@ -31,6 +31,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 
@@ -241,7 +242,9 @@ public final class LookupBenchmark {
     /** Waits until the input is consumed and the assigned users stop changing. */
     private void awaitLoaded(SegstreamConfig config, String bootstrap) throws Exception {
         long start = System.nanoTime();
-        try (ConsumerProgress progress = new ConsumerProgress(bootstrap)) {
+        try (ConsumerProgress progress =
+                new ConsumerProgress(
+                        Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             while (!progress.caughtUp(
                     config.getString(SegstreamConfig.APPLICATION_ID_CONFIG),
                     List.of(config.topics().clicks(), config.topics().orders()))) {
