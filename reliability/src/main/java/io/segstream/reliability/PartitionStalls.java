@@ -16,15 +16,20 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * How long a fault held up each partition the application reads, and whose partitions they were. A
- * partition's stall ends when the group's committed offset on it moves past where it was at the
- * fault, or reaches its read-committed end (nothing was waiting). Partitions are attributed to the
- * instance that owned them just before the fault, through the static member ids Kafka Streams
- * derives from {@code instance.id} ({@code <instance.id>-<thread>}), so the stall of the surviving
- * instances' own partitions is told apart from the stall of the partitions of the instance that was
- * killed.
+ * How long a fault held up each task of the application, and whose tasks they were. A task reads
+ * the same partition of every input topic, or of the repartition topics; it moves when the group's
+ * committed offset on one of its partitions moves, or when all of them are caught up with nothing
+ * held back by an open transaction (a read_committed reader waiting for a dead producer's
+ * transaction is stalled, not idle). Its stall is the longest time it did not move, from the fault
+ * until every task has moved again and a few seconds more. Tasks are attributed to the instance
+ * that owned them just before the fault, through the static member ids Kafka Streams derives from
+ * {@code instance.id} ({@code <instance.id>-<thread>}), so the surviving instances' stall is told
+ * apart from the stall of the tasks of the instance that was killed.
  */
 final class PartitionStalls implements AutoCloseable {
+
+    /** How long the watch goes on once every task has moved again. */
+    private static final double SETTLE_SECONDS = 3;
 
     /** The committed offsets and owners just before a fault. */
     record Snapshot(
@@ -94,17 +99,21 @@ final class PartitionStalls implements AutoCloseable {
      * member).
      */
     Stall await(Snapshot at, String victim, Duration timeout) throws InterruptedException {
+        Map<Task, Double> lastMove = new HashMap<>();
         Map<Task, Double> stalls = new HashMap<>();
+        Map<TopicPartition, Long> previous = at.committed();
         long deadline = System.nanoTime() + timeout.toNanos();
+        double allMovedAt = Double.NaN;
         while (true) {
             Map<TopicPartition, Long> committed = committed();
             Map<TopicPartition, Long> ends =
                     ends(committed.keySet(), IsolationLevel.READ_COMMITTED);
             Map<TopicPartition, Long> logEnds =
                     ends(committed.keySet(), IsolationLevel.READ_UNCOMMITTED);
-            double elapsed = (System.nanoTime() - at.nanos()) / 1e9;
-            // a task moved on when one of its partitions did, or had nothing to do when all of
-            // them were caught up
+            double now = (System.nanoTime() - at.nanos()) / 1e9;
+            // a task moves when one of its partitions does, or has nothing to do when all of them
+            // are caught up and no open transaction holds records back: a read_committed reader
+            // waiting for a dead producer's transaction is stalled, not idle
             Map<Task, Boolean> advanced = new HashMap<>();
             Map<Task, Boolean> idle = new HashMap<>();
             for (var e : committed.entrySet()) {
@@ -112,23 +121,33 @@ final class PartitionStalls implements AutoCloseable {
                 Long end = ends.get(tp);
                 advanced.merge(
                         task(tp),
-                        e.getValue() > at.committed().getOrDefault(tp, -1L),
+                        e.getValue() > previous.getOrDefault(tp, -1L),
                         Boolean::logicalOr);
-                // caught up, and no open transaction holds records back: a read_committed
-                // reader waiting for a dead producer's transaction is stuck, not idle
                 boolean caughtUp =
                         end != null && e.getValue() >= end && end.equals(logEnds.get(tp));
                 idle.merge(task(tp), caughtUp, Boolean::logicalAnd);
             }
-            Map<Task, Boolean> moved = new HashMap<>();
-            advanced.forEach((t, a) -> moved.put(t, a || idle.get(t)));
-            moved.forEach(
-                    (t, m) -> {
-                        if (m) {
-                            stalls.putIfAbsent(t, elapsed);
+            if (!committed.isEmpty()) {
+                previous = committed;
+            }
+            advanced.forEach(
+                    (t, a) -> {
+                        stalls.putIfAbsent(t, 0.0);
+                        if (a || idle.get(t)) {
+                            double since = lastMove.getOrDefault(t, 0.0);
+                            stalls.merge(t, now - since, Math::max);
+                            lastMove.put(t, now);
                         }
                     });
-            if (!moved.isEmpty() && stalls.keySet().containsAll(moved.keySet())) {
+            boolean allMoved =
+                    !advanced.isEmpty() && lastMove.keySet().containsAll(advanced.keySet());
+            if (allMoved && Double.isNaN(allMovedAt)) {
+                allMovedAt = now;
+            }
+            // a little longer than the first move of the last task: the victim's return is what
+            // ends the wait of read_committed readers, moments after its own tasks move
+            if (allMoved && now - allMovedAt >= SETTLE_SECONDS) {
+                lastMove.forEach((t, since) -> stalls.merge(t, now - since, Math::max));
                 break;
             }
             if (System.nanoTime() > deadline) {
