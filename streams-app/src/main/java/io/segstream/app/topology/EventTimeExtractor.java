@@ -13,6 +13,12 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  */
 final class EventTimeExtractor implements TimestampExtractor {
 
+    private final Events events;
+
+    EventTimeExtractor(Events events) {
+        this.events = events;
+    }
+
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
         Object v = record.value();
@@ -24,9 +30,14 @@ final class EventTimeExtractor implements TimestampExtractor {
         } else if (v instanceof DeletionRequest d) {
             t = d.getRequestTime().toEpochMilli();
         }
-        if (t >= 0) {
+        if (t >= 0 && events.acceptsTime(t)) {
             return t;
         }
-        return record.timestamp() >= 0 ? record.timestamp() : Math.max(0, partitionTime);
+        // a time the validation refuses (1970, 2100) would move the task's stream time, and with it
+        // every stream-time punctuation and the sweep's clock, before the record is dead-lettered
+        if (t < 0 && record.timestamp() >= 0) {
+            return record.timestamp();
+        }
+        return Math.max(0, partitionTime);
     }
 }

@@ -134,6 +134,11 @@ final class Events {
         }
     }
 
+    /** Whether an event time passes validation: neither before the minimum nor too far ahead. */
+    boolean acceptsTime(long eventTime) {
+        return eventTime >= minEventTimeMs && eventTime <= wallClock.getAsLong() + maxFutureMs;
+    }
+
     private void checkTime(long eventTime) {
         if (eventTime < minEventTimeMs) {
             throw new InvalidEventException(

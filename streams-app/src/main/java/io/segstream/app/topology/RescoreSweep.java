@@ -231,7 +231,10 @@ final class RescoreSweep {
             long streamTime) {
         long now = Math.max(streamTime, profile.lastEventTime());
         if (profile.segment() == UserProfile.NO_SEGMENT || profile.modelVersion() < majorSince) {
-            scorer.score(user, profile, model, now, SegmentScorer.Reason.NEW_MAJOR);
+            // as of the user's own latest event, as at an event: the task's stream time depends on
+            // when the sweep reaches the user, and so would the segment
+            scorer.score(
+                    user, profile, model, profile.lastEventTime(), SegmentScorer.Reason.NEW_MAJOR);
             profiles.put(user, profile);
             stale.updateAndGet(s -> Math.max(0, s - 1));
             rescored.increment();

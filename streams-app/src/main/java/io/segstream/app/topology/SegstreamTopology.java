@@ -232,7 +232,7 @@ public final class SegstreamTopology {
                         topic,
                         Consumed.with(Serdes.String(), AvroSerde.of(type))
                                 .withName(sourceName)
-                                .withTimestampExtractor(new EventTimeExtractor()));
+                                .withTimestampExtractor(new EventTimeExtractor(events)));
         if (keyedByUser) {
             return source.mapValues(events::validateKeyed, Named.as(validateName));
         }

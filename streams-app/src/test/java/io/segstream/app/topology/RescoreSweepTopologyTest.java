@@ -68,6 +68,9 @@ class RescoreSweepTopologyTest {
         settings.put(SegstreamConfig.SWEEP_MAX_USERS_CONFIG, SLICE);
         settings.put(SegstreamConfig.SWEEP_INTERVAL_MS_CONFIG, 1000L);
         settings.put(SegstreamConfig.AGING_INTERVAL_MS_CONFIG, agingIntervalMs);
+        // the harness's wall clock stands still while these tests' events run 40 days on: events
+        // the validation refused as future no longer move stream time
+        settings.put(SegstreamConfig.MAX_FUTURE_MS_CONFIG, Duration.ofDays(60).toMillis());
         h = new TopologyHarness(encoder, stateDir, settings);
     }
 
