@@ -208,14 +208,7 @@ class SecuredClusterIntegrationTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         long started = System.nanoTime();
-        int exit =
-                cli(out, err)
-                        .execute(
-                                "run",
-                                "--bootstrap-servers",
-                                kafka.bootstrapServers(),
-                                "--config",
-                                file.toString());
+        int exit = run(file, out, err);
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("wrong credentials: run exited %d after %.1f s%n", exit, seconds);
 
@@ -286,16 +279,8 @@ class SecuredClusterIntegrationTest {
         Map<String, Object> all = new HashMap<>(config.originals());
         all.putAll(cliSettings);
         grant(requiredButWriteOnSegments(SegstreamConfig.of(all)));
-        StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit =
-                cli(out, err)
-                        .execute(
-                                "run",
-                                "--bootstrap-servers",
-                                kafka.bootstrapServers(),
-                                "--config",
-                                file.toString());
+        int exit = run(file, new StringWriter(), err);
         assertThat(exit).as("exit code; stderr: %s", err).isEqualTo(3);
         assertThat(err.toString().strip())
                 .isEqualTo(
@@ -318,16 +303,8 @@ class SecuredClusterIntegrationTest {
                                 dir.resolve("stranger-trust.p12"))
                         .toString());
         Path file = propertiesFile("sec-untrusted", security);
-        StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit =
-                cli(out, err)
-                        .execute(
-                                "run",
-                                "--bootstrap-servers",
-                                kafka.bootstrapServers(),
-                                "--config",
-                                file.toString());
+        int exit = run(file, new StringWriter(), err);
         assertThat(exit).as("exit code; stderr: %s", err).isEqualTo(2);
         assertThat(err.toString().strip())
                 .startsWith(
@@ -414,6 +391,17 @@ class SecuredClusterIntegrationTest {
             p.store(w, null);
         }
         return file;
+    }
+
+    /** {@code segstream run --config FILE} against the secured broker; returns the exit code. */
+    private int run(Path file, StringWriter out, StringWriter err) {
+        return cli(out, err)
+                .execute(
+                        "run",
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--config",
+                        file.toString());
     }
 
     static CommandLine cli(StringWriter out, StringWriter err) {
