@@ -292,6 +292,9 @@ public final class ReliabilitySuite {
                         run.applicationId());
         Verifier.Findings checked =
                 Verifier.check(outputs, input.expected(), reference == null ? outputs : reference);
+        if (reference != null) {
+            Verifier.printDiffering(outputs, reference, input, 4);
+        }
         // a malformed record not dead-lettered, or a dead letter too many, counts as lost; a
         // profile of a fuzz user (a malformed event applied) as differing
         long fuzzProfiles =

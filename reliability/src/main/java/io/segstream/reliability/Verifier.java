@@ -144,4 +144,55 @@ final class Verifier {
         return new Findings(
                 lost, duplicated, duplicatedChanges, firstErrors, differing, expected.size());
     }
+
+    /**
+     * Prints, for up to {@code max} users whose final segment differs from the reference, both
+     * runs' change histories beside the user's input events, to see where the paths parted.
+     */
+    static void printDiffering(Outputs run, Outputs reference, RecordedInput input, int max) {
+        List<String> users =
+                input.expected().keySet().stream()
+                        .filter(
+                                u ->
+                                        !java.util.Objects.equals(
+                                                run.segments().get(u), reference.segments().get(u)))
+                        .sorted()
+                        .limit(max)
+                        .toList();
+        for (String u : users) {
+            System.out.println("  differing user " + u + ":");
+            input.events().stream()
+                    .filter(e -> e.userId().equals(u))
+                    .forEach(
+                            e ->
+                                    System.out.println(
+                                            "    input "
+                                                    + e.time()
+                                                    + " "
+                                                    + e.event().getSchema().getName()));
+            for (var side : List.of(Map.entry("run", run), Map.entry("ref", reference))) {
+                side.getValue().changes().stream()
+                        .filter(c -> c.getUserId().equals(u))
+                        .forEach(
+                                c ->
+                                        System.out.println(
+                                                "    "
+                                                        + side.getKey()
+                                                        + " "
+                                                        + c.getEventTime().toEpochMilli()
+                                                        + " "
+                                                        + c.getChangeType()
+                                                        + " "
+                                                        + c.getPreviousSegment()
+                                                        + "->"
+                                                        + c.getNewSegment()
+                                                        + " v"
+                                                        + c.getModelVersion()
+                                                        + String.format(
+                                                                " d %.5f/%.5f",
+                                                                c.getPreviousDistance(),
+                                                                c.getNewDistance())));
+            }
+        }
+    }
 }

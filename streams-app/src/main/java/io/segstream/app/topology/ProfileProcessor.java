@@ -37,6 +37,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 final class ProfileProcessor implements Processor<String, SpecificRecord, String, Output> {
 
+    private static final org.slf4j.Logger LOG =
+            org.slf4j.LoggerFactory.getLogger(ProfileProcessor.class);
+
     static final String DELTA_KEY = "deltas";
 
     private final SegstreamConfig config;
@@ -57,12 +60,14 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private long intervalStart = -1;
     private int lastMajor = -1;
     private long majorSince;
+    private boolean warnedNoModel;
 
     /** The model version this task scores with, once any re-score it required is done. */
     private final AtomicLong scoringVersion = new AtomicLong();
 
     private Gauge scoringGauge;
     private Counter events;
+    private Counter lateEvents;
     private MeterRegistry registry;
 
     ProfileProcessor(SegstreamConfig config, TopologyDeps deps) {
@@ -106,6 +111,13 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         this.events =
                 Counter.builder("segstream.events")
                         .description("Input events applied to profiles")
+                        .register(registry);
+        this.lateEvents =
+                Counter.builder("segstream.events.late")
+                        .description(
+                                "Events older than the user's latest applied event: they reached"
+                                        + " the user out of event-time order, so the segment path"
+                                        + " (hysteresis) depends on arrival")
                         .register(registry);
         this.scorer =
                 new SegmentScorer(
@@ -157,7 +169,11 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         if (profile == null) {
             profile = new UserProfile();
         }
+        long latest = profile.lastEventTime();
         long eventTime = builder.apply(profile, value);
+        if (eventTime < latest) {
+            lateEvents.increment();
+        }
         seed.observe(eventTime);
         events.increment();
         // scored as of the user's own latest event: the task's stream time would also count records
@@ -165,6 +181,15 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         long now = Math.max(profile.lastEventTime(), eventTime);
         ScoringModel model = models.current();
         if (model == null) {
+            if (!warnedNoModel) {
+                warnedNoModel = true;
+                LOG.warn(
+                        "Task {}: applying events with no segment model yet (user {}, event"
+                                + " time {}); they are scored once a model arrives",
+                        context.taskId(),
+                        user,
+                        eventTime);
+            }
             if (learning) {
                 seed.offer(user, profile);
             }
