@@ -132,7 +132,7 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Object> load(Path file) throws IOException {
+    static Map<String, Object> load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException(
                     "Config file "

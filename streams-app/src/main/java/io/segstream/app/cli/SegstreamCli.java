@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             EncodeCommand.class,
             RunCommand.class,
+            ProduceCommand.class,
             DemoCommand.class,
             TrainCommand.class,
             ModelCommand.class,

@@ -6,6 +6,7 @@ import io.segstream.app.report.HtmlReport;
 import io.segstream.app.report.ReportBuilder;
 import io.segstream.app.runtime.ConsumerProgress;
 import io.segstream.app.runtime.EngineStoppedException;
+import io.segstream.app.runtime.InputRecords;
 import io.segstream.app.runtime.SegstreamApp;
 import io.segstream.app.runtime.TopicReader;
 import io.segstream.core.clustering.AdjustedRandIndex;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * segstream end to end on an embedded broker: starts the broker and the app, produces the input's
@@ -316,8 +316,6 @@ public final class Demo {
             List<ShopEvent> events,
             ProgressLine bar)
             throws InterruptedException {
-        AvroCodec<OrderEvent> orders = AvroCodec.of(OrderEvent.class);
-        AvroCodec<ClickEvent> clicks = AvroCodec.of(ClickEvent.class);
         Map<String, List<String>> titles = new HashMap<>();
         long firstEvent = events.isEmpty() ? 0 : events.get(0).time();
         long lastPrint = 0;
@@ -332,33 +330,15 @@ public final class Demo {
                 }
                 List<String> userTitles =
                         titles.computeIfAbsent(e.userId(), u -> new ArrayList<>());
-                ProducerRecord<String, byte[]> record;
                 if (e.event() instanceof OrderEvent o) {
-                    record =
-                            new ProducerRecord<>(
-                                    config.topics().orders(),
-                                    null,
-                                    e.time(),
-                                    e.userId(),
-                                    orders.encode(o));
                     o.getLines().stream()
                             .map(OrderLine::getTitle)
                             .filter(t -> t != null)
                             .forEach(userTitles::add);
-                } else {
-                    ClickEvent c = (ClickEvent) e.event();
-                    record =
-                            new ProducerRecord<>(
-                                    config.topics().clicks(),
-                                    null,
-                                    e.time(),
-                                    e.userId(),
-                                    clicks.encode(c));
-                    if (c.getTitle() != null) {
-                        userTitles.add(c.getTitle());
-                    }
+                } else if (((ClickEvent) e.event()).getTitle() != null) {
+                    userTitles.add(((ClickEvent) e.event()).getTitle());
                 }
-                producer.send(record);
+                producer.send(InputRecords.of(config.topics(), e));
                 if (System.nanoTime() - lastPrint > 250_000_000L) {
                     app.checkAlive();
                     bar.print(i + 1);
