@@ -1,18 +1,25 @@
-# segstream application image: build with `docker build -t segstream .` from the repository root.
-FROM eclipse-temurin:17-jdk AS build
-WORKDIR /src
-COPY . .
-RUN ./mvnw -q -B -pl streams-app -am package -DskipTests -Dspotless.check.skip=true -Dspotless.apply.skip=true
-
-FROM eclipse-temurin:17-jre
-RUN useradd --system --uid 10001 segstream
-WORKDIR /opt/segstream
-COPY --from=build /src/streams-app/target/segstream.jar app/segstream.jar
-COPY --from=build /src/streams-app/target/lib app/lib
+# segstream's image, built from what `./mvnw -pl streams-app -am package` left in streams-app/target
+# (no Maven and no build inside the image): `deploy/images/build app` does both steps. The base
+# is a setting so that machines without a registry build on a local JRE image (docs/decisions.md).
+ARG BASE_IMAGE=eclipse-temurin:17-jre
+FROM ${BASE_IMAGE}
+# a home and a state dir the runtime user owns: a named volume mounted on /var/lib/segstream
+# starts as a copy of this directory, owner included
+RUN useradd --uid 10001 --user-group --create-home --home-dir /home/segstream segstream \
+ && mkdir -p /var/lib/segstream /opt/segstream \
+ && chown segstream:segstream /var/lib/segstream
+# dependencies first: they change far less often than the application jar
+COPY streams-app/target/lib /opt/segstream/lib
+# the encoder's files, extracted at build time so that a start extracts nothing
+COPY streams-app/target/image/models /opt/segstream/models
+COPY streams-app/target/segstream.jar /opt/segstream/segstream.jar
 # DJL telemetry off; 4 MB thread stacks for the native tokenizer and ONNX Runtime (docs/decisions.md)
 ENV OPT_OUT_TRACKING=true \
-    JAVA_TOOL_OPTIONS="-Xss4m -XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -DOPT_OUT_TRACKING=true"
+    HOME=/home/segstream \
+    JAVA_TOOL_OPTIONS="-Xss4m -XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -DOPT_OUT_TRACKING=true -Dsegstream.model.cache.dir=/opt/segstream/models"
 USER segstream
+WORKDIR /home/segstream
+VOLUME /var/lib/segstream
 EXPOSE 8080
-ENTRYPOINT ["java", "-cp", "app/segstream.jar:app/lib/*", "io.segstream.app.cli.SegstreamCli"]
-CMD ["run", "--bootstrap-servers", "kafka:9092", "-D", "rest.host=0.0.0.0"]
+ENTRYPOINT ["java", "-cp", "/opt/segstream/segstream.jar:/opt/segstream/lib/*", "io.segstream.app.cli.SegstreamCli"]
+CMD ["--help"]

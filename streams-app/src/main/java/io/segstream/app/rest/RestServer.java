@@ -145,6 +145,7 @@ public final class RestServer implements AutoCloseable {
 
     private final SegstreamConfig config;
     private final PrometheusMeterRegistry registry;
+    private final LookupTimer lookups;
     private final AccessControl access;
     private final String scheme;
     private final HttpClient http;
@@ -171,6 +172,7 @@ public final class RestServer implements AutoCloseable {
     public RestServer(SegstreamConfig config, PrometheusMeterRegistry registry) {
         this.config = config;
         this.registry = registry;
+        this.lookups = new LookupTimer(registry);
         this.access = AccessControl.of(config);
         String keystore = config.getString(SegstreamConfig.REST_TLS_KEYSTORE_PATH_CONFIG);
         this.scheme = keystore.isEmpty() ? "http" : "https";
@@ -229,6 +231,10 @@ public final class RestServer implements AutoCloseable {
                                 guarded(
                                         AccessControl.Level.READ,
                                         ctx -> perUser(ctx, "explanation", this::userExplanation)))
+                        .before("/users/{id}/segment", LookupTimer::start)
+                        .after("/users/{id}/segment", ctx -> lookups.stop(ctx, "user"))
+                        .before("/segments/lookup", LookupTimer::start)
+                        .after("/segments/lookup", ctx -> lookups.stop(ctx, "batch"))
                         .delete("/users/{id}", guarded(AccessControl.Level.ADMIN, this::delete))
                         .post("/segments/lookup", guarded(AccessControl.Level.READ, this::lookup))
                         .get("/segments", guarded(AccessControl.Level.READ, this::segments))
@@ -366,6 +372,7 @@ public final class RestServer implements AutoCloseable {
                 }
             }
             if (answer.isPresent()) {
+                LookupTimer.servedBy(ctx, "forwarded");
                 relay(ctx, answer.get());
                 return;
             }
@@ -387,6 +394,7 @@ public final class RestServer implements AutoCloseable {
         }
         ctx.header(SERVED_BY_HEADER, local.role().header());
         ctx.header(OFFSET_LAG_HEADER, Long.toString(local.offsetLag()));
+        LookupTimer.servedBy(ctx, local.role() == Role.ACTIVE ? "local" : "standby");
         if (!local.found()) {
             ctx.status(HttpStatus.NOT_FOUND).json(notFound(user, local.profile()));
             return;
@@ -717,6 +725,7 @@ public final class RestServer implements AutoCloseable {
                 results.put(user, localEntry(s, model, user, meta));
             }
         }
+        LookupTimer.servedBy(ctx, remote.isEmpty() ? "local" : "forwarded");
         List<String> failed = forwardLookups(ctx, remote, results);
         Map<HostInfo, List<String>> toStandbys = new LinkedHashMap<>();
         for (String user : failed) {

@@ -64,6 +64,7 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
     private KeyValueStore<String, byte[]> state;
     private KeyValueStore<String, byte[]> models;
     private RefitPanel panel;
+    private Counter refits;
     private Counter updates;
     private Gauge segmentsGauge;
     private Gauge versionGauge;
@@ -96,6 +97,12 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
         this.updates =
                 Counter.builder("segstream.coordinator.updates")
                         .description("Model versions published by the coordinator")
+                        .register(deps.registry());
+        this.refits =
+                Counter.builder("segstream.model.refits")
+                        .description(
+                                "Re-fits of the model on the panel of users (each a new major"
+                                        + " version) published by the coordinator")
                         .register(deps.registry());
         // held strongly and removed on close: a registry keeps the first gauge of a name, weakly,
         // so after a rebalance the next coordinator's gauge read NaN
@@ -151,6 +158,7 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
             SegmentModel refit = panel.refit(aboveGlobal(next != null ? next : current), at);
             if (refit != null) {
                 next = refit;
+                refits.increment();
                 state.put(
                         REFIT_SINCE_KEY,
                         ByteBuffer.allocate(12)

@@ -55,6 +55,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private KeyValueStore<String, UserProfile> profiles;
     private ModelCache models;
     private SegmentScorer scorer;
+    private SegmentSizes sizes;
     private RescoreSweep sweep;
     private DeltaAccumulator deltas;
     private long intervalStart = -1;
@@ -119,9 +120,17 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                                         + " the user out of event-time order, so the segment path"
                                         + " (hysteresis) depends on arrival")
                         .register(registry);
+        this.sizes =
+                new SegmentSizes(
+                        context.getStateStore(SegstreamTopology.SWEEP_STORE),
+                        registry,
+                        context.taskId().toString());
         this.scorer =
                 new SegmentScorer(
-                        context, config.getDouble(SegstreamConfig.HYSTERESIS_CONFIG), registry);
+                        context,
+                        config.getDouble(SegstreamConfig.HYSTERESIS_CONFIG),
+                        sizes,
+                        registry);
         this.sweep =
                 new RescoreSweep(
                         profiles,
@@ -154,6 +163,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         // a task that moved to another instance must not report here any more
         registry.remove(scoringGauge);
         sweep.close(registry);
+        sizes.close();
     }
 
     @Override

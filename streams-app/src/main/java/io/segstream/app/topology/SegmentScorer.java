@@ -36,10 +36,16 @@ final class SegmentScorer {
 
     private final ProcessorContext<String, Output> context;
     private final NearestCentroid withMargin;
+    private final SegmentSizes sizes;
     private final Map<SegmentChangeType, Counter> changes = new EnumMap<>(SegmentChangeType.class);
 
-    SegmentScorer(ProcessorContext<String, Output> context, double hysteresis, MeterRegistry r) {
+    SegmentScorer(
+            ProcessorContext<String, Output> context,
+            double hysteresis,
+            SegmentSizes sizes,
+            MeterRegistry r) {
         this.context = context;
+        this.sizes = sizes;
         this.withMargin = new NearestCentroid(hysteresis);
         // registered once: a registry lookup per change showed in the profile of a busy task
         for (SegmentChangeType type : SegmentChangeType.values()) {
@@ -73,6 +79,7 @@ final class SegmentScorer {
                         : reason == Reason.NEW_MAJOR
                                 ? SegmentChangeType.RESCORED
                                 : SegmentChangeType.MOVED;
+        sizes.moved(known ? previous : null, a.segmentId());
         emitAssignment(user, profile, model, now);
         double previousDistance = known ? distanceTo(model, previous, x) : Double.NaN;
         SegmentChange change =
@@ -102,6 +109,7 @@ final class SegmentScorer {
 
     /** Tombstones the user's assignment and emits DELETED. */
     void deleted(String user, Integer previous, long modelVersion, Instant requestTime, long ts) {
+        sizes.moved(previous, null);
         context.forward(new Record<>(user, new Output.Assignment(null), ts));
         SegmentChange change =
                 SegmentChange.newBuilder()

@@ -157,6 +157,29 @@ class SegmentAssignmentTopologyTest {
     }
 
     @Test
+    void shouldKeepSegmentSizesAsUsersArriveMoveAndAreDeleted() {
+        h.clicks.pipeInput("u-1", view("u-1", T0, "Red retrospot mug", "Home/Kitchen", 2.55));
+        h.orders.pipeInput("u-1", order("u-1", at(1), line("Red retrospot mug", 6, 2.55)));
+        h.clicks.pipeInput("u-2", view("u-2", T0, "Blue polkadot bowl", "Home/Kitchen", 1.25));
+        assertThat(segmentUsers()).containsEntry("0", 2.0);
+        h.orders.pipeInput("u-1", order("u-1", at(2), line("Jumbo bag red retrospot", 10, 1.95)));
+        assertThat(h.profiles().get("u-1").segment()).isEqualTo(1);
+        assertThat(segmentUsers()).containsEntry("0", 1.0).containsEntry("1", 1.0);
+        h.deletions.pipeInput("u-1", deletion("u-1", at(5)));
+        assertThat(segmentUsers()).containsEntry("0", 1.0).containsEntry("1", 0.0);
+    }
+
+    /** The segstream.segment.users gauge summed over tasks, by segment. */
+    private java.util.Map<String, Double> segmentUsers() {
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        h.registry
+                .find("segstream.segment.users")
+                .gauges()
+                .forEach(g -> out.merge(g.getId().getTag("segment"), g.value(), Double::sum));
+        return out;
+    }
+
+    @Test
     void shouldDeleteTheProfileTombstoneTheSegmentAndEmitDeleted() {
         h.orders.pipeInput("u-1", order("u-1", T0, line("Red retrospot mug", 6, 2.55)));
         h.clicks.pipeInput("u-2", view("u-2", T0, "Blue polkadot bowl", "Home/Kitchen", 1.25));
