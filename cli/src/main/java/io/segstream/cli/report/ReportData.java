@@ -1,0 +1,79 @@
+package io.segstream.cli.report;
+
+import java.util.List;
+
+/**
+ * Everything the HTML report shows, as plain values: serialised to JSON into the page, where the
+ * charts are drawn from it.
+ *
+ * @param title page title
+ * @param source what was replayed
+ * @param summary headline figures
+ * @param segments one card per segment, largest first
+ * @param sizes segment sizes over event time
+ * @param projection users in 2-D, coloured by segment
+ * @param drift how far each centroid moved at each model version
+ * @param features mean standardised behavioural features per segment
+ * @param personas segments against planted personas; null for real data
+ */
+public record ReportData(
+        String title,
+        String source,
+        Summary summary,
+        List<Segment> segments,
+        SizesOverTime sizes,
+        Projection projection,
+        Drift drift,
+        FeatureHeatmap features,
+        Personas personas) {
+
+    /** Headline figures of the run. */
+    public record Summary(
+            long events,
+            long users,
+            double seconds,
+            double eventsPerSecond,
+            long modelVersion,
+            int modelVersions,
+            int k,
+            long changes,
+            String dataFrom,
+            String dataTo,
+            Double personaAri) {}
+
+    /** One segment as an analyst reads it. */
+    public record Segment(
+            int id,
+            String name,
+            long size,
+            double share,
+            double recencyDays,
+            double orders,
+            double spend,
+            List<String> terms,
+            long changesIn,
+            List<String> traits) {}
+
+    /** Users per segment at the end of each day of event time. */
+    public record SizesOverTime(List<String> days, List<Series> series) {}
+
+    /** A named line of numbers, one per x value. */
+    public record Series(String name, List<Double> values) {}
+
+    /** Users in the plane of the first two principal components of their feature vectors. */
+    public record Projection(double explained, List<Point> points) {}
+
+    /** One user in the projection. */
+    public record Point(double x, double y, int segment, String user, String persona) {}
+
+    /** Distance each centroid moved from one model version to the next. */
+    public record Drift(List<Long> versions, List<Series> series) {}
+
+    /** Mean z-score of each behavioural feature in each segment. */
+    public record FeatureHeatmap(
+            List<String> features, List<Integer> segments, List<double[]> cells) {}
+
+    /** Users per planted persona and found segment. */
+    public record Personas(
+            List<String> personas, List<Integer> segments, long[][] counts, double ari) {}
+}

@@ -1,0 +1,95 @@
+package io.segstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segstream.cli.report.HeadlessChromium;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The plain {@code demo}, as a newcomer runs it: the built-in generator of shoppers end to end on
+ * the embedded broker, the segment table, the recovery of the planted personas and the HTML report,
+ * rendered in headless Chromium.
+ */
+class GeneratedDemoTest {
+
+    @TempDir static Path dir;
+
+    private static final CliRun cli = new CliRun();
+    private static Path report;
+    private static int exitCode;
+
+    @BeforeAll
+    static void runTheDemo() {
+        report = dir.resolve("report.html");
+        exitCode = cli.run("demo", "--report", report.toString());
+    }
+
+    @Test
+    void shouldRecoverThePlantedPersonas() {
+        assertThat(exitCode).as(cli.err.toString()).isZero();
+        String text = cli.out.toString();
+        assertThat(text)
+                .contains("generated 1,500 shoppers")
+                .contains("of 1,500 customers processed");
+        Matcher ari = Pattern.compile("adjusted Rand index (\\d\\.\\d{3})").matcher(text);
+        assertThat(ari.find()).as(text).isTrue();
+        double value = Double.parseDouble(ari.group(1));
+        System.out.printf(
+                Locale.ROOT, "generated demo: ARI %.3f against the planted personas%n", value);
+        assertThat(value).as(text).isGreaterThanOrEqualTo(0.8);
+        Matcher rows =
+                Pattern.compile("(?m)^(\\d)\\s+.+?\\s+(\\d+)\\s+(\\d+\\.\\d)%").matcher(text);
+        int segments = 0;
+        while (rows.find()) {
+            segments++;
+        }
+        assertThat(segments).as(text).isEqualTo(5);
+    }
+
+    @Test
+    void shouldWriteASelfContainedReport() throws Exception {
+        assertThat(report).isRegularFile();
+        Document page = Jsoup.parse(Files.readString(report));
+        // nothing to fetch: no external script, style, image or link
+        assertThat(page.select("script[src], link[href], img[src], iframe")).isEmpty();
+        assertThat(page.select("script").html()).doesNotContain("https://cdn");
+        assertThat(page.getElementById("report-data").data()).contains("\"personas\"");
+    }
+
+    @Test
+    void shouldDrawEveryChartInHeadlessChromium() throws Exception {
+        HeadlessChromium chromium = HeadlessChromium.locate();
+        Path profile = Files.createDirectories(dir.resolve("chromium-profile"));
+
+        Document dom = Jsoup.parse(chromium.dumpDom(report, profile));
+
+        assertThat(dom.body().attr("data-charts-rendered")).isEqualTo("4");
+        for (String id :
+                new String[] {"chart-sizes", "chart-projection", "chart-features", "chart-drift"}) {
+            Element chart = dom.getElementById(id);
+            assertThat(chart).as(id).isNotNull();
+            Element svg = chart.selectFirst("svg");
+            assertThat(svg).as(id + " draws an SVG").isNotNull();
+            assertThat(Double.parseDouble(svg.attr("width"))).as(id + " width").isGreaterThan(100);
+            assertThat(svg.select("path").size()).as(id + " marks").isGreaterThan(10);
+        }
+        // one circle per customer shown on the map (ECharts draws scatter symbols as paths)
+        assertThat(dom.getElementById("chart-projection").select("path").size())
+                .isGreaterThan(1000);
+        assertThat(dom.select("#cards .card")).hasSize(5);
+        assertThat(dom.select("#personas tr")).hasSize(6);
+        assertThat(dom.getElementById("personas-section").hasAttr("hidden")).isFalse();
+        // for a person to look at: target/report-screenshot.png
+        chromium.screenshot(report, profile, Path.of("target", "report-screenshot.png"));
+    }
+}
