@@ -1,12 +1,10 @@
 package io.segstream.reliability;
 
 import io.segstream.app.config.Topics;
+import io.segstream.app.runtime.InputRecords;
 import io.segstream.core.dataset.ShopEvent;
 import io.segstream.core.dataset.ShopperSimulator;
 import io.segstream.core.profile.EventDigest;
-import io.segstream.schemas.AvroCodec;
-import io.segstream.schemas.ClickEvent;
-import io.segstream.schemas.OrderEvent;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +27,6 @@ final class RecordedInput {
 
     /** What one user's profile must end with. */
     record Expected(long events, long digest) {}
-
-    private static final AvroCodec<OrderEvent> ORDERS = AvroCodec.of(OrderEvent.class);
-    private static final AvroCodec<ClickEvent> CLICKS = AvroCodec.of(ClickEvent.class);
 
     private final List<ShopEvent> events;
     private final Map<String, Expected> expected;
@@ -123,22 +118,19 @@ final class RecordedInput {
                                 }
                             });
                 }
-                boolean keyless = fuzz != null && FuzzInput.sendWithoutKey(e.userId());
-                String key = keyless ? null : e.userId();
-                String topic = e.event() instanceof OrderEvent ? topics.orders() : topics.clicks();
-                Integer partition =
-                        keyless
-                                ? foreignPartition(e.userId(), producer.partitionsFor(topic).size())
-                                : null;
-                ProducerRecord<String, byte[]> record =
-                        new ProducerRecord<>(
-                                topic,
-                                partition,
-                                e.time(),
-                                key,
-                                e.event() instanceof OrderEvent o
-                                        ? ORDERS.encode(o)
-                                        : CLICKS.encode((ClickEvent) e.event()));
+                // the record `segstream produce` writes; keyless users' go to a foreign partition
+                ProducerRecord<String, byte[]> record = InputRecords.of(topics, e);
+                if (fuzz != null && FuzzInput.sendWithoutKey(e.userId())) {
+                    record =
+                            new ProducerRecord<>(
+                                    record.topic(),
+                                    foreignPartition(
+                                            e.userId(),
+                                            producer.partitionsFor(record.topic()).size()),
+                                    record.timestamp(),
+                                    null,
+                                    record.value());
+                }
                 producer.send(
                         record,
                         (m, ex) -> {
