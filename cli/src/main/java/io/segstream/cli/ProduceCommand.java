@@ -139,6 +139,7 @@ final class ProduceCommand implements Callable<Integer> {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        InputRecords records = new InputRecords(config);
         AtomicLong acked = new AtomicLong();
         AtomicReference<Exception> failure = new AtomicReference<>();
         long start = System.nanoTime();
@@ -153,7 +154,7 @@ final class ProduceCommand implements Callable<Integer> {
                     }
                 }
                 producer.send(
-                        InputRecords.of(config.topics(), events.get(i)),
+                        records.of(events.get(i)),
                         (meta, e) -> {
                             if (e == null) {
                                 acked.incrementAndGet();

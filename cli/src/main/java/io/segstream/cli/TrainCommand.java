@@ -2,6 +2,7 @@ package io.segstream.cli;
 
 import io.segstream.app.config.SegstreamConfig;
 import io.segstream.app.runtime.TopicReader;
+import io.segstream.app.serde.RecordFormat;
 import io.segstream.cli.demo.DemoInput;
 import io.segstream.core.dataset.ShopEvent;
 import io.segstream.core.encoder.CachingTextEncoder;
@@ -10,7 +11,6 @@ import io.segstream.core.features.FeatureVectorizer;
 import io.segstream.core.model.ScoringModel;
 import io.segstream.core.model.UserExplanation;
 import io.segstream.core.profile.ProfileBuilder;
-import io.segstream.schemas.AvroCodec;
 import io.segstream.schemas.ClickEvent;
 import io.segstream.schemas.EncoderInfo;
 import io.segstream.schemas.OrderEvent;
@@ -297,8 +297,8 @@ final class TrainCommand implements Callable<Integer> {
             input.notes().forEach(err::println);
             return input.events();
         }
-        AvroCodec<ClickEvent> clicks = AvroCodec.of(ClickEvent.class);
-        AvroCodec<OrderEvent> orders = AvroCodec.of(OrderEvent.class);
+        // the topics' framing follows serde.format, as the app's
+        RecordFormat format = RecordFormat.of(config);
         List<ShopEvent> events = new ArrayList<>();
         int[] undecodable = new int[1];
         TopicReader.readAll(
@@ -307,12 +307,12 @@ final class TrainCommand implements Callable<Integer> {
                 r -> {
                     try {
                         if (r.topic().equals(config.topics().clicks())) {
-                            ClickEvent c = clicks.decode(r.value());
+                            ClickEvent c = format.decode(ClickEvent.class, r.value());
                             events.add(
                                     new ShopEvent(
                                             c.getUserId(), c.getEventTime().toEpochMilli(), c));
                         } else {
-                            events.add(ShopEvent.of(orders.decode(r.value())));
+                            events.add(ShopEvent.of(format.decode(OrderEvent.class, r.value())));
                         }
                     } catch (RuntimeException e) {
                         undecodable[0]++; // the app dead-letters these; the trainer skips them

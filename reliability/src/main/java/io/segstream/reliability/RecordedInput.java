@@ -1,6 +1,6 @@
 package io.segstream.reliability;
 
-import io.segstream.app.config.Topics;
+import io.segstream.app.config.SegstreamConfig;
 import io.segstream.app.runtime.InputRecords;
 import io.segstream.core.dataset.ShopEvent;
 import io.segstream.core.dataset.ShopperSimulator;
@@ -66,22 +66,22 @@ final class RecordedInput {
      * stamped with its event time, through an idempotent producer that rides out a broker outage
      * (so the input itself holds no duplicates); {@code produced} counts what was acknowledged.
      */
-    void produce(String bootstrapServers, Topics topics, double rate, AtomicLong produced)
+    void produce(String bootstrapServers, SegstreamConfig config, double rate, AtomicLong produced)
             throws InterruptedException {
-        produce(bootstrapServers, topics, rate, produced, null);
+        produce(bootstrapServers, config, rate, produced, null);
     }
 
     /**
-     * As {@link #produce(String, Topics, double, AtomicLong)}, with {@code fuzz}'s malformed
-     * records (when not null) spread evenly between the good events, and one user in ten sending
-     * every event without a key, to a partition that is not the user's: the app must re-key them.
-     * All of such a user's events take the same partition, so their order, and the result, stays
-     * fixed; keyless events scattered over partitions would reach the user's task in an order that
-     * depends on timing.
+     * As {@link #produce(String, SegstreamConfig, double, AtomicLong)}, with {@code fuzz}'s
+     * malformed records (when not null) spread evenly between the good events, and one user in ten
+     * sending every event without a key, to a partition that is not the user's: the app must re-key
+     * them. All of such a user's events take the same partition, so their order, and the result,
+     * stays fixed; keyless events scattered over partitions would reach the user's task in an order
+     * that depends on timing.
      */
     void produce(
             String bootstrapServers,
-            Topics topics,
+            SegstreamConfig config,
             double rate,
             AtomicLong produced,
             FuzzInput fuzz)
@@ -98,6 +98,7 @@ final class RecordedInput {
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_000_000);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        InputRecords records = new InputRecords(config);
         long start = System.nanoTime();
         AtomicLong failed = new AtomicLong();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
@@ -119,7 +120,7 @@ final class RecordedInput {
                             });
                 }
                 // the record `segstream produce` writes; keyless users' go to a foreign partition
-                ProducerRecord<String, byte[]> record = InputRecords.of(topics, e);
+                ProducerRecord<String, byte[]> record = records.of(e);
                 if (fuzz != null && FuzzInput.sendWithoutKey(e.userId())) {
                     record =
                             new ProducerRecord<>(

@@ -253,7 +253,7 @@ final class ScenarioRun {
                         () -> {
                             try {
                                 input.produce(
-                                        brokers.bootstrapServers(), topics(), rate, produced, fuzz);
+                                        brokers.bootstrapServers(), config, rate, produced, fuzz);
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
                             }

@@ -121,7 +121,7 @@ public final class SchemaCatalog {
      * The data model to read and write this catalog's records with; see {@link
      * CatalogSpecificData}.
      */
-    SpecificData specificData() {
+    public SpecificData specificData() {
         return specificData;
     }
 

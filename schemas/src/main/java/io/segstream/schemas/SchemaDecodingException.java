@@ -24,7 +24,11 @@ public final class SchemaDecodingException extends RuntimeException {
         /** A known schema, but of another record: the bytes were sent to the wrong topic. */
         WRONG_RECORD_TYPE,
         /** The header is fine but the body does not match the writer's schema. */
-        CORRUPT_PAYLOAD
+        CORRUPT_PAYLOAD,
+        /** Confluent wire format: the registry knows no schema of the record's id. */
+        UNKNOWN_SCHEMA_ID,
+        /** Confluent wire format: the writer's schema cannot be read with this reader's schema. */
+        INCOMPATIBLE_SCHEMA
     }
 
     private final Reason reason;

@@ -319,6 +319,7 @@ public final class Demo {
         Map<String, List<String>> titles = new HashMap<>();
         long firstEvent = events.isEmpty() ? 0 : events.get(0).time();
         long lastPrint = 0;
+        InputRecords records = new InputRecords(config);
         try (KafkaProducer<String, byte[]> producer = kafka.orderedProducer()) {
             for (int i = 0; i < events.size(); i++) {
                 ShopEvent e = events.get(i);
@@ -338,7 +339,7 @@ public final class Demo {
                 } else if (((ClickEvent) e.event()).getTitle() != null) {
                     userTitles.add(((ClickEvent) e.event()).getTitle());
                 }
-                producer.send(InputRecords.of(config.topics(), e));
+                producer.send(records.of(e));
                 if (System.nanoTime() - lastPrint > 250_000_000L) {
                     app.checkAlive();
                     bar.print(i + 1);

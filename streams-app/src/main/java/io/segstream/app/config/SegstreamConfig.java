@@ -2,6 +2,8 @@ package io.segstream.app.config;
 
 import io.segstream.core.encoder.EncoderConfig;
 import io.segstream.core.profile.ProfileSettings;
+import io.segstream.schemas.registry.RegistrySettings;
+import io.segstream.schemas.registry.SubjectNameStrategy;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -151,6 +153,35 @@ public final class SegstreamConfig extends AbstractConfig {
             "Stream time between two passes of the sweep over every user as of the current stream "
                     + "time, so that a customer who stops buying drifts in recency and changes segment "
                     + "without any event (a time-based exit) within about this delay. 0 turns it off.";
+
+    public static final String SERDE_FORMAT_CONFIG = "serde.format";
+    static final String SERDE_FORMAT_DOC =
+            "How Avro records are framed on clicks, orders, deletions, segments and segment-changes:"
+                    + " single-object (Avro single-object encoding with the schemas segstream ships) or"
+                    + " confluent (Confluent's wire format: a zero byte and a schema registry id, as"
+                    + " Confluent's serializers write it; needs schema.registry.url). segments-json"
+                    + " and the internal topics are unaffected.";
+
+    public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+    static final String SCHEMA_REGISTRY_URL_DOC =
+            "Base URL of a Confluent-compatible schema registry (Confluent, Karapace, Redpanda, or"
+                    + " Apicurio's /apis/ccompat/v7), for serde.format=confluent. TLS goes through the"
+                    + " JVM's trust store settings.";
+
+    public static final String SCHEMA_REGISTRY_USER_INFO_CONFIG =
+            "schema.registry.basic.auth.user.info";
+    static final String SCHEMA_REGISTRY_USER_INFO_DOC =
+            "user:password for HTTP basic authentication to the schema registry.";
+
+    public static final String SCHEMA_REGISTRY_TOKEN_CONFIG = "schema.registry.bearer.token";
+    static final String SCHEMA_REGISTRY_TOKEN_DOC =
+            "A bearer token for the schema registry (used when no basic auth is set).";
+
+    public static final String SCHEMA_REGISTRY_SUBJECTS_CONFIG =
+            "schema.registry.subject.name.strategy";
+    static final String SCHEMA_REGISTRY_SUBJECTS_DOC =
+            "How subjects are named: topic (<topic>-value, Confluent's TopicNameStrategy) or record"
+                    + " (the record's full name, RecordNameStrategy).";
 
     public static final String INPUT_KEYED_BY_USER_CONFIG = "input.keyed.by.user";
     static final String INPUT_KEYED_BY_USER_DOC =
@@ -457,6 +488,38 @@ public final class SegstreamConfig extends AbstractConfig {
                             Importance.MEDIUM,
                             INPUT_KEYED_BY_USER_DOC)
                     .define(
+                            SERDE_FORMAT_CONFIG,
+                            Type.STRING,
+                            "single-object",
+                            ConfigDef.ValidString.in("single-object", "confluent"),
+                            Importance.MEDIUM,
+                            SERDE_FORMAT_DOC)
+                    .define(
+                            SCHEMA_REGISTRY_URL_CONFIG,
+                            Type.STRING,
+                            "",
+                            Importance.MEDIUM,
+                            SCHEMA_REGISTRY_URL_DOC)
+                    .define(
+                            SCHEMA_REGISTRY_USER_INFO_CONFIG,
+                            Type.PASSWORD,
+                            null,
+                            Importance.LOW,
+                            SCHEMA_REGISTRY_USER_INFO_DOC)
+                    .define(
+                            SCHEMA_REGISTRY_TOKEN_CONFIG,
+                            Type.PASSWORD,
+                            null,
+                            Importance.LOW,
+                            SCHEMA_REGISTRY_TOKEN_DOC)
+                    .define(
+                            SCHEMA_REGISTRY_SUBJECTS_CONFIG,
+                            Type.STRING,
+                            "topic",
+                            ConfigDef.ValidString.in("topic", "record"),
+                            Importance.LOW,
+                            SCHEMA_REGISTRY_SUBJECTS_DOC)
+                    .define(
                             MAX_TEXT_CHARS_CONFIG,
                             Type.INT,
                             2000,
@@ -562,6 +625,13 @@ public final class SegstreamConfig extends AbstractConfig {
                             + REST_TLS_KEYSTORE_PASSWORD_CONFIG
                             + " is not; set the keystore's password");
         }
+        if (confluentFormat() && getString(SCHEMA_REGISTRY_URL_CONFIG).isBlank()) {
+            throw new ConfigException(
+                    SERDE_FORMAT_CONFIG
+                            + "=confluent needs a schema registry: set "
+                            + SCHEMA_REGISTRY_URL_CONFIG
+                            + " (e.g. http://registry:8081)");
+        }
         if (2L * dlqPayload + DLQ_HEADER_BYTES > producerMaxRequestSize()) {
             throw new ConfigException(
                     DLQ_MAX_PAYLOAD_CONFIG
@@ -576,6 +646,25 @@ public final class SegstreamConfig extends AbstractConfig {
                             + Math.max(0, (producerMaxRequestSize() - DLQ_HEADER_BYTES) / 2)
                             + ".");
         }
+    }
+
+    /** Whether Avro topics use Confluent's wire format with a schema registry. */
+    public boolean confluentFormat() {
+        return getString(SERDE_FORMAT_CONFIG).equals("confluent");
+    }
+
+    /** How to reach the schema registry; only meaningful when {@link #confluentFormat()}. */
+    public RegistrySettings registrySettings() {
+        Password userInfo = getPassword(SCHEMA_REGISTRY_USER_INFO_CONFIG);
+        Password token = getPassword(SCHEMA_REGISTRY_TOKEN_CONFIG);
+        return new RegistrySettings(
+                getString(SCHEMA_REGISTRY_URL_CONFIG),
+                userInfo == null ? null : userInfo.value(),
+                token == null ? null : token.value(),
+                getString(SCHEMA_REGISTRY_SUBJECTS_CONFIG).equals("record")
+                        ? SubjectNameStrategy.RECORD
+                        : SubjectNameStrategy.TOPIC,
+                Duration.ofSeconds(5));
     }
 
     public EncoderConfig encoder() {

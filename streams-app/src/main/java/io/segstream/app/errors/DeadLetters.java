@@ -142,8 +142,12 @@ final class DeadLetters {
             if (t instanceof InvalidEventException invalid) {
                 return invalid.reason();
             }
-            if (t instanceof io.segstream.schemas.SchemaDecodingException) {
-                return InvalidEventException.Reason.UNDECODABLE;
+            if (t instanceof io.segstream.schemas.SchemaDecodingException undecodable) {
+                return switch (undecodable.reason()) {
+                    case UNKNOWN_SCHEMA_ID -> InvalidEventException.Reason.UNKNOWN_SCHEMA_ID;
+                    case INCOMPATIBLE_SCHEMA -> InvalidEventException.Reason.INCOMPATIBLE_SCHEMA;
+                    default -> InvalidEventException.Reason.UNDECODABLE;
+                };
             }
         }
         return InvalidEventException.Reason.PROCESSING_ERROR;

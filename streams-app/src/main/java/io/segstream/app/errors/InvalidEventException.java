@@ -6,6 +6,10 @@ public class InvalidEventException extends RuntimeException {
     /** Why an event was refused; the value of the {@code segstream.reason} DLQ header. */
     public enum Reason {
         UNDECODABLE,
+        /** Confluent wire format: the schema registry knows no schema of the record's id. */
+        UNKNOWN_SCHEMA_ID,
+        /** Confluent wire format: a writer schema segstream's reader cannot resolve. */
+        INCOMPATIBLE_SCHEMA,
         MISSING_USER_ID,
         KEY_NOT_USER_ID,
         INVALID_PRICE,

@@ -1,7 +1,7 @@
 package io.segstream.app.rest;
 
 import io.segstream.app.config.SegstreamConfig;
-import io.segstream.schemas.AvroCodec;
+import io.segstream.app.serde.RecordFormat;
 import io.segstream.schemas.DeletionRequest;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class DeletionPublisher implements AutoCloseable {
 
-    private static final AvroCodec<DeletionRequest> CODEC = AvroCodec.of(DeletionRequest.class);
+    private final RecordFormat format;
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
     private static final String PRODUCER_PREFIX = "producer.";
 
@@ -33,6 +33,7 @@ final class DeletionPublisher implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
 
     DeletionPublisher(SegstreamConfig config) {
+        this.format = RecordFormat.of(config);
         this.topic = config.topics().deletions();
         this.producer = new KafkaProducer<>(producerProperties(config));
     }
@@ -57,7 +58,7 @@ final class DeletionPublisher implements AutoCloseable {
                                     null,
                                     request.getRequestTime().toEpochMilli(),
                                     user,
-                                    CODEC.encode(request)))
+                                    format.encode(topic, request)))
                     .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new DeletionFailedException(

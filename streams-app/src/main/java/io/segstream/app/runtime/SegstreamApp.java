@@ -6,14 +6,22 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segstream.app.config.SegstreamConfig;
+import io.segstream.app.config.Topics;
 import io.segstream.app.rest.RestServer;
+import io.segstream.app.serde.RecordFormat;
 import io.segstream.app.topology.SegstreamTopology;
 import io.segstream.app.topology.TopologyDeps;
 import io.segstream.core.encoder.CachingTextEncoder;
 import io.segstream.core.encoder.OnnxTextEncoder;
 import io.segstream.core.profile.UserProfile;
+import io.segstream.schemas.ClickEvent;
+import io.segstream.schemas.DeletionRequest;
 import io.segstream.schemas.EncoderInfo;
+import io.segstream.schemas.OrderEvent;
+import io.segstream.schemas.SegmentAssignment;
+import io.segstream.schemas.SegmentChange;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -159,6 +167,7 @@ public final class SegstreamApp implements AutoCloseable {
     /** Creates missing topics, then starts the streams client and the REST API. */
     public static SegstreamApp start(SegstreamConfig config) {
         TopicAdmin.ensureTopics(config);
+        checkSchemas(config);
         SegstreamApp app = new SegstreamApp(config);
         app.streams.start();
         LOG.info(
@@ -166,6 +175,23 @@ public final class SegstreamApp implements AutoCloseable {
                 config.getString(SegstreamConfig.REST_HOST_CONFIG),
                 app.rest.port());
         return app;
+    }
+
+    /**
+     * With {@code serde.format=confluent}: fails before the engine starts when segstream cannot
+     * read an input subject's latest schema, or may not register its own on an output subject.
+     */
+    static void checkSchemas(SegstreamConfig config) {
+        Topics topics = config.topics();
+        RecordFormat.of(config)
+                .checkSubjects(
+                        Map.of(
+                                topics.clicks(), ClickEvent.class,
+                                topics.orders(), OrderEvent.class,
+                                topics.deletions(), DeletionRequest.class),
+                        Map.of(
+                                topics.segments(), SegmentAssignment.class,
+                                topics.segmentChanges(), SegmentChange.class));
     }
 
     public KafkaStreams streams() {

@@ -10,6 +10,7 @@ import io.segstream.app.errors.DlqProcessingHandler;
 import io.segstream.app.errors.DlqProductionHandler;
 import io.segstream.app.serde.AvroSerde;
 import io.segstream.app.serde.ProfileSerde;
+import io.segstream.app.serde.RecordFormat;
 import io.segstream.app.serde.SizeBoundSerde;
 import io.segstream.app.serde.UserEventSerde;
 import io.segstream.schemas.CentroidDelta;
@@ -118,9 +119,11 @@ public final class SegstreamTopology {
                         deps.wallClock(),
                         config.getString(SegstreamConfig.FAULT_FATAL_USER_CONFIG));
         boolean keyed = config.getBoolean(SegstreamConfig.INPUT_KEYED_BY_USER_CONFIG);
+        RecordFormat format = RecordFormat.of(config);
         KStream<String, SpecificRecord> clicks =
                 input(
                         builder,
+                        format,
                         events,
                         keyed,
                         topics.clicks(),
@@ -130,6 +133,7 @@ public final class SegstreamTopology {
         KStream<String, SpecificRecord> orders =
                 input(
                         builder,
+                        format,
                         events,
                         keyed,
                         topics.orders(),
@@ -139,6 +143,7 @@ public final class SegstreamTopology {
         KStream<String, SpecificRecord> deletions =
                 input(
                         builder,
+                        format,
                         events,
                         keyed,
                         topics.deletions(),
@@ -174,7 +179,7 @@ public final class SegstreamTopology {
                 topics.segments(),
                 Produced.with(
                                 Serdes.String(),
-                                bounded(AvroSerde.of(SegmentAssignment.class), config))
+                                bounded(format.serde(SegmentAssignment.class), config))
                         .withName(SEGMENTS_SINK));
         assignments
                 .mapValues(SegstreamTopology::toJson, Named.as("assignments-to-json"))
@@ -188,7 +193,7 @@ public final class SegstreamTopology {
                         topics.segmentChanges(),
                         Produced.with(
                                         Serdes.String(),
-                                        bounded(AvroSerde.of(SegmentChange.class), config))
+                                        bounded(format.serde(SegmentChange.class), config))
                                 .withName(CHANGES_SINK));
         outputs.filter((k, v) -> v instanceof Output.Delta, Named.as("only-deltas"))
                 .mapValues(v -> ((Output.Delta) v).value(), Named.as("unwrap-deltas"))
@@ -221,6 +226,7 @@ public final class SegstreamTopology {
      */
     private static <T extends SpecificRecord> KStream<String, SpecificRecord> input(
             StreamsBuilder builder,
+            RecordFormat format,
             Events events,
             boolean keyedByUser,
             String topic,
@@ -230,7 +236,7 @@ public final class SegstreamTopology {
         KStream<String, T> source =
                 builder.stream(
                         topic,
-                        Consumed.with(Serdes.String(), AvroSerde.of(type))
+                        Consumed.with(Serdes.String(), format.serde(type))
                                 .withName(sourceName)
                                 .withTimestampExtractor(new EventTimeExtractor(events)));
         if (keyedByUser) {
