@@ -191,7 +191,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         long now = Math.max(profile.lastEventTime(), eventTime);
         ScoringModel model = models.current();
         if (model == null) {
-            if (!warnedNoModel) {
+            // learning: these events seed the first model, as they should; without learning the
+            // pinned model is missing, which an operator must hear about
+            if (!learning && !warnedNoModel) {
                 warnedNoModel = true;
                 LOG.warn(
                         "Task {}: applying events with no segment model yet (user {}, event"
