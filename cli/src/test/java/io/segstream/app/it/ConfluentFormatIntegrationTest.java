@@ -207,7 +207,9 @@ class ConfluentFormatIntegrationTest {
                 incompatible,
                 List.of(badClick));
         assertThatThrownBy(() -> SegstreamApp.start(config("cf3.")).close())
+                .satisfies(e -> System.out.println("start-up check said: " + e.getMessage()))
                 .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("TYPE_MISMATCH")
                 .hasMessageContaining("cf3.clicks-value")
                 .hasMessageContaining(
                         "cannot be read as segstream's io.segstream.schemas.ClickEvent");
@@ -295,6 +297,41 @@ class ConfluentFormatIntegrationTest {
         new GenericDatumWriter<GenericRecord>(writer).write(click, body);
         body.flush();
         return out.toByteArray();
+    }
+
+    @Test
+    @Order(5)
+    void shouldProduceInConfluentsFormatWhenSetSoThatTheShopsClientReadsIt() throws Exception {
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = io.segstream.cli.SegstreamCli.commandLine();
+        cli.setErr(new java.io.PrintWriter(err));
+        int exit =
+                cli.execute(
+                        "produce",
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--users",
+                        "20",
+                        "-D",
+                        "topic.prefix=cf5.",
+                        "-D",
+                        "topics.replication.factor=1",
+                        "-D",
+                        "serde.format=confluent",
+                        "-D",
+                        "schema.registry.url=" + registry.ccompatUrl());
+        assertEquals(0, exit, err.toString());
+        long clicks =
+                DemoInput.generated(20, 42).events().stream().filter(e -> !e.isOrder()).count();
+        List<String> read =
+                python.consume(
+                        kafka.bootstrapServers(),
+                        registry.ccompatUrl(),
+                        "cf5.clicks",
+                        (int) clicks,
+                        Duration.ofSeconds(60));
+        assertEquals(clicks, read.size());
+        assertThat(JSON.readTree(read.get(0)).get("userId").asText()).startsWith("u");
     }
 
     private static SegstreamConfig config(String prefix) {
