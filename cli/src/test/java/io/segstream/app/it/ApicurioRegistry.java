@@ -213,6 +213,24 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     /** {@code PUT /config}: the default compatibility of every subject without its own. */
+    /** The id of the subject's latest version. */
+    public int latestId(String subject) {
+        String body =
+                expect2xx(
+                        "GET",
+                        ccompatUrl() + "/subjects/" + encode(subject) + "/versions/latest",
+                        null);
+        int at = body.indexOf("\"id\":");
+        if (at < 0) {
+            throw new IllegalStateException("no id in " + body);
+        }
+        int end = at + 5;
+        while (end < body.length() && Character.isDigit(body.charAt(end))) {
+            end++;
+        }
+        return Integer.parseInt(body.substring(at + 5, end));
+    }
+
     public void setGlobalCompatibility(String level) {
         expect2xx("PUT", ccompatUrl() + "/config", "{\"compatibility\":\"" + level + "\"}");
     }

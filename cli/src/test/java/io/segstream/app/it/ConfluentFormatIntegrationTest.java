@@ -290,11 +290,17 @@ class ConfluentFormatIntegrationTest {
         click.put("eventTime", Instant.parse("2025-11-01T10:00:00Z").toEpochMilli());
         click.put("title", "Red retrospot mug");
         click.put("campaign", "winter");
+        return confluentBytes(writer, id, click);
+    }
+
+    /** Confluent's framing: a zero byte, the 4-byte id, the Avro body. */
+    private static byte[] confluentBytes(Schema writer, int id, GenericRecord record)
+            throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(0);
         out.write(ByteBuffer.allocate(4).putInt(id).array());
         BinaryEncoder body = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(writer).write(click, body);
+        new GenericDatumWriter<GenericRecord>(writer).write(record, body);
         body.flush();
         return out.toByteArray();
     }
@@ -332,6 +338,46 @@ class ConfluentFormatIntegrationTest {
                         Duration.ofSeconds(60));
         assertEquals(clicks, read.size());
         assertThat(JSON.readTree(read.get(0)).get("userId").asText()).startsWith("u");
+    }
+
+    @Test
+    @Order(6)
+    void shouldDeadLetterAnUnknownIdAndAWriterSchemaItCannotReadWithTheReason() throws Exception {
+        // the incompatible click (userId an int) registered on cf3.clicks-value in test 3
+        int incompatible = registry.latestId("cf3.clicks-value");
+        Schema writer =
+                new Schema.Parser()
+                        .parse(TEST_AVRO.resolve("ClickEventIncompatible.avsc").toFile());
+        GenericData.Record click = new GenericData.Record(writer);
+        for (Schema.Field f : writer.getFields()) {
+            click.put(f.name(), f.hasDefaultValue() ? GenericData.get().getDefaultValue(f) : null);
+        }
+        click.put(
+                "eventType",
+                new GenericData.EnumSymbol(writer.getField("eventType").schema(), "VIEW"));
+        click.put("userId", 7);
+        click.put("eventTime", Instant.parse("2025-11-01T10:00:00Z").toEpochMilli());
+        byte[] unreadable = confluentBytes(writer, incompatible, click);
+        byte[] unknownId = confluentBytes(writer, 999_999, click);
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(
+                        Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                        new StringSerializer(),
+                        new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("cf.clicks", "u-7", unreadable)).get();
+            producer.send(new ProducerRecord<>("cf.clicks", "u-8", unknownId)).get();
+        }
+        await(Duration.ofSeconds(60), () -> deadLetters() == 2);
+        List<String> reasons =
+                TopicReader.readAll(
+                        kafka.clientProperties(),
+                        List.of("cf.dlq"),
+                        r ->
+                                new String(
+                                        r.headers().lastHeader("segstream.reason").value(),
+                                        java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(reasons).containsExactlyInAnyOrder("INCOMPATIBLE_SCHEMA", "UNKNOWN_SCHEMA_ID");
+        assertThat(app.deathReason()).isEmpty();
     }
 
     private static SegstreamConfig config(String prefix) {
