@@ -218,20 +218,36 @@ class ConfluentFormatIntegrationTest {
     @Test
     @Order(4)
     void shouldWaitOutARegistryOutageWithoutDeadLetteringGoodRecords() throws Exception {
-        // a writer schema the running app has not seen: registered now, written after the
-        // registry went down (as a producer that cached its id writes), so reading it needs the
-        // registry while it is away
+        // frozen (SIGSTOP: requests time out), then killed and restarted on its stored data
+        // (connections refused): each time a writer schema the running app has not seen yet
+        outage("frozen-user", "campaign", registry::freeze, registry::thaw, "does not answer");
+        outage("restart-user", "coupon", registry::stop, registry::restart, "Connect");
+        assertThat(deadLetters()).isZero();
+        assertThat(app.deathReason()).isEmpty();
+    }
+
+    /**
+     * Registers a click schema with one more optional {@code field}, takes the registry {@code
+     * down}, writes two clicks of {@code user} with it (as a producer that cached the id does),
+     * checks that the app waits, logging {@code symptom}, and neither applies nor dead-letters
+     * them, brings the registry {@code up} and waits until both are applied.
+     */
+    private static void outage(
+            String user, String field, Runnable down, Runnable up, String symptom)
+            throws Exception {
         Schema v2 = new Schema.Parser().parse(TEST_AVRO.resolve("ClickEventV2.avsc").toFile());
-        Schema v3 =
+        Schema writer =
                 new Schema.Parser()
                         .parse(
                                 v2.toString()
                                         .replace(
                                                 "{\"name\":\"referrer\"",
-                                                "{\"name\":\"campaign\",\"type\":[\"null\","
-                                                        + "\"string\"],\"default\":null},"
+                                                "{\"name\":\""
+                                                        + field
+                                                        + "\",\"type\":[\"null\",\"string\"],"
+                                                        + "\"default\":null},"
                                                         + "{\"name\":\"referrer\""));
-        assertThat(v3.getField("campaign")).isNotNull();
+        assertThat(writer.getField(field)).isNotNull();
         int id =
                 JSON.readTree(
                                 registry.expect2xx(
@@ -239,7 +255,7 @@ class ConfluentFormatIntegrationTest {
                                         registry.ccompatUrl()
                                                 + "/subjects/cf.clicks-value/versions",
                                         JSON.createObjectNode()
-                                                .put("schema", v3.toString())
+                                                .put("schema", writer.toString())
                                                 .toString()))
                         .get("id")
                         .asInt();
@@ -247,38 +263,40 @@ class ConfluentFormatIntegrationTest {
         Logger client = (Logger) LoggerFactory.getLogger(SchemaRegistryClient.class);
         log.start();
         client.addAppender(log);
-        registry.freeze();
+        down.run();
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(
                         Map.of("bootstrap.servers", kafka.bootstrapServers()),
                         new StringSerializer(),
                         new ByteArraySerializer())) {
             for (int i = 0; i < 2; i++) {
-                producer.send(new ProducerRecord<>("cf.clicks", "outage-user", confluent(v3, id)))
+                producer.send(
+                                new ProducerRecord<>(
+                                        "cf.clicks", user, confluent(writer, id, user, field)))
                         .get();
             }
-            // the request times out after 10 s; the client logs and retries
             await(
                     Duration.ofSeconds(30),
                     () ->
                             log.list.stream()
                                     .anyMatch(
                                             e ->
-                                                    e.getFormattedMessage()
-                                                            .contains("does not answer")));
-            assertThat(applied().getOrDefault("outage-user", 0L)).isZero();
+                                                    e.getFormattedMessage().contains(symptom)
+                                                            && e.getFormattedMessage()
+                                                                    .contains("does not answer")));
+            assertThat(applied().getOrDefault(user, 0L)).isZero();
+            assertThat(deadLetters()).isZero();
             assertThat(app.deathReason()).isEmpty();
         } finally {
-            registry.thaw();
+            up.run();
         }
-        await(Duration.ofSeconds(60), () -> applied().getOrDefault("outage-user", 0L) == 2);
+        await(Duration.ofSeconds(60), () -> applied().getOrDefault(user, 0L) == 2);
         client.detachAppender(log);
-        assertThat(deadLetters()).isZero();
-        assertThat(app.deathReason()).isEmpty();
     }
 
     /** A click as any Confluent producer holding {@code id} in its cache writes it. */
-    private static byte[] confluent(Schema writer, int id) throws Exception {
+    private static byte[] confluent(Schema writer, int id, String user, String field)
+            throws Exception {
         GenericData.Record click = new GenericData.Record(writer);
         for (Schema.Field f : writer.getFields()) {
             click.put(f.name(), f.hasDefaultValue() ? GenericData.get().getDefaultValue(f) : null);
@@ -286,10 +304,10 @@ class ConfluentFormatIntegrationTest {
         click.put(
                 "eventType",
                 new GenericData.EnumSymbol(writer.getField("eventType").schema(), "VIEW"));
-        click.put("userId", "outage-user");
+        click.put("userId", user);
         click.put("eventTime", Instant.parse("2025-11-01T10:00:00Z").toEpochMilli());
         click.put("title", "Red retrospot mug");
-        click.put("campaign", "winter");
+        click.put(field, "winter");
         return confluentBytes(writer, id, click);
     }
 
@@ -378,6 +396,43 @@ class ConfluentFormatIntegrationTest {
                                         java.nio.charset.StandardCharsets.UTF_8));
         assertThat(reasons).containsExactlyInAnyOrder("INCOMPATIBLE_SCHEMA", "UNKNOWN_SCHEMA_ID");
         assertThat(app.deathReason()).isEmpty();
+    }
+
+    @Test
+    @Order(7)
+    void shouldTrainOnTheTopicsInConfluentsFormat() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = io.segstream.cli.SegstreamCli.commandLine();
+        cli.setOut(new java.io.PrintWriter(out));
+        cli.setErr(new java.io.PrintWriter(err));
+        int exit =
+                cli.execute(
+                        "train",
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--k",
+                        "4",
+                        "--horizon",
+                        "0",
+                        "--out",
+                        state.resolve("trained.avro").toString(),
+                        "-D",
+                        "topic.prefix=cf.",
+                        "-D",
+                        "serde.format=confluent",
+                        "-D",
+                        "schema.registry.url=" + registry.ccompatUrl());
+        assertEquals(0, exit, err.toString());
+        // the shop's events, the newer-schema and outage clicks; the two dead letters skipped
+        assertThat(err.toString())
+                .contains(
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "read %,d events from cf.clicks and cf.orders (2 undecodable"
+                                        + " skipped)",
+                                events.size() + 6));
+        assertThat(out.toString()).contains("4 segments");
     }
 
     private static SegstreamConfig config(String prefix) {

@@ -136,7 +136,9 @@ public final class SchemaRegistryClient {
                 }
                 problem = "HTTP " + status;
             } catch (IOException e) {
-                problem = e.getClass().getSimpleName() + ": " + e.getMessage();
+                problem =
+                        e.getClass().getSimpleName()
+                                + (e.getMessage() == null ? "" : ": " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while calling the schema registry", e);
