@@ -112,7 +112,8 @@ class ConfluentCodecTest {
                         SchemaDecodingException.class,
                         e ->
                                 assertThat(e.reason())
-                                        .isEqualTo(SchemaDecodingException.Reason.UNKNOWN_SCHEMA_ID));
+                                        .isEqualTo(
+                                                SchemaDecodingException.Reason.UNKNOWN_SCHEMA_ID));
         assertThatThrownBy(() -> reader.decode(new byte[] {(byte) 0xC3, 1, 2, 3, 4, 5}))
                 .isInstanceOfSatisfying(
                         SchemaDecodingException.class,
@@ -129,9 +130,7 @@ class ConfluentCodecTest {
         assertThatThrownBy(
                         () ->
                                 registry.register(
-                                        "t-value",
-                                        click("u").getSchema(),
-                                        Duration.ofMillis(700)))
+                                        "t-value", click("u").getSchema(), Duration.ofMillis(700)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("did not answer")
                 .hasMessageContaining("schema.registry.url");
