@@ -41,7 +41,11 @@ class DemoCommandTest {
         String text = cli.out.toString();
         assertThat(text)
                 .contains("skipped 103,645 guest rows")
-                .contains("of 1,000 customers processed");
+                .contains("of 1,000 customers processed")
+                .containsPattern(
+                        "quality over the replay \\(segment changes per user so far\\): 25 %"
+                                + " \\d+\\.\\d\\d changes/user \\|.* \\| end \\d+\\.\\d\\d"
+                                + " changes/user");
         Matcher rows =
                 Pattern.compile("(?m)^(\\d)\\s+.+?\\s+(\\d+)\\s+(\\d+\\.\\d)%").matcher(text);
         int segments = 0;

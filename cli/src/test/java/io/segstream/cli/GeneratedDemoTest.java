@@ -57,6 +57,29 @@ class GeneratedDemoTest {
     }
 
     @Test
+    void shouldPrintTheQualityAtFourPointsOfTheReplay() {
+        String text = cli.out.toString();
+        Matcher line =
+                Pattern.compile(
+                                "quality over the replay \\(ARI vs planted personas.*\\): 25 % ARI"
+                                        + " \\S+, (\\d+\\.\\d\\d) changes/user \\| 50 % ARI \\S+,"
+                                        + " (\\d+\\.\\d\\d) changes/user \\| 75 % ARI \\S+,"
+                                        + " (\\d+\\.\\d\\d) changes/user \\| end ARI (\\d\\.\\d{3}),"
+                                        + " (\\d+\\.\\d\\d) changes/user")
+                        .matcher(text);
+        assertThat(line.find()).as(text).isTrue();
+        // changes so far only grow, and by the end every user has had a first assignment
+        double previous = 0;
+        for (int g : new int[] {1, 2, 3, 5}) {
+            double changes = Double.parseDouble(line.group(g));
+            assertThat(changes).isGreaterThanOrEqualTo(previous);
+            previous = changes;
+        }
+        assertThat(previous).isGreaterThanOrEqualTo(1.0);
+        assertThat(Double.parseDouble(line.group(4))).isGreaterThan(0.5);
+    }
+
+    @Test
     void shouldWriteASelfContainedReport() throws Exception {
         assertThat(report).isRegularFile();
         Document page = Jsoup.parse(Files.readString(report));

@@ -96,7 +96,9 @@ public final class Demo {
             app.awaitRunning(Duration.ofMinutes(2));
             List<ShopEvent> events = input.events();
             ProgressLine bar = new ProgressLine(app, progress, events.size(), input.customers());
-            Map<String, List<String>> titles = produce(kafka, config, app, events, bar);
+            QualityTimeline quality = new QualityTimeline(events, input.planted());
+            Map<String, List<String>> titles = produce(kafka, config, app, events, bar, quality);
+            double seconds;
             String appId = config.getString(SegstreamConfig.APPLICATION_ID_CONFIG);
             try (ConsumerProgress done = new ConsumerProgress(kafka.clientProperties())) {
                 while (!done.caughtUp(
@@ -104,23 +106,38 @@ public final class Demo {
                         || !done.caughtUp(appId, ConsumerProgress.repartitionTopics(config))) {
                     // a dead engine never catches up: without this the demo would wait forever
                     app.checkAlive();
+                    quality.poll(app);
                     bar.print(events.size());
                     Thread.sleep(250);
                 }
+                // the rate counts the time events were being processed, not the model loop's tail
+                seconds = bar.seconds();
                 settle(done, appId, config, app, bar, events.size());
             }
             app.checkAlive();
-            double seconds = bar.seconds();
+            double settled = bar.seconds() - seconds;
+            quality.end(app);
             bar.print(events.size());
             progress.println();
             double rate = events.size() / seconds;
             out.printf(
                     Locale.ROOT,
-                    "%n%,d events of %,d customers processed in %.1f s: %.0f events/s%n%n",
+                    "%n%,d events of %,d customers processed in %.1f s: %.0f events/s; the model"
+                            + " loop settled %.1f s later%n",
                     events.size(),
                     titles.size(),
                     seconds,
-                    rate);
+                    rate,
+                    settled);
+            out.printf(
+                    Locale.ROOT,
+                    "quality over the replay (%ssegment changes per user so far): %s%n%n",
+                    input.planted().isEmpty()
+                            ? ""
+                            : "ARI vs planted personas over users with "
+                                    + QualityTimeline.MIN_EVENTS
+                                    + "+ events by then; ",
+                    quality.line());
             Map<String, UserProfile> profiles = profiles(app);
             AvroCodec<SegmentChange> changeCodec = AvroCodec.of(SegmentChange.class);
             AvroCodec<SegmentModel> modelCodec = AvroCodec.of(SegmentModel.class);
@@ -314,7 +331,8 @@ public final class Demo {
             SegstreamConfig config,
             SegstreamApp app,
             List<ShopEvent> events,
-            ProgressLine bar)
+            ProgressLine bar,
+            QualityTimeline quality)
             throws InterruptedException {
         Map<String, List<String>> titles = new HashMap<>();
         long firstEvent = events.isEmpty() ? 0 : events.get(0).time();
@@ -342,6 +360,7 @@ public final class Demo {
                 producer.send(records.of(e));
                 if (System.nanoTime() - lastPrint > 250_000_000L) {
                     app.checkAlive();
+                    quality.poll(app);
                     bar.print(i + 1);
                     lastPrint = System.nanoTime();
                 }
