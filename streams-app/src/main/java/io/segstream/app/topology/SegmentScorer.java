@@ -65,8 +65,12 @@ final class SegmentScorer {
     double[] score(String user, UserProfile profile, ScoringModel model, long now, Reason reason) {
         double[] x = model.vectorizer().vectorize(profile, now);
         boolean known = profile.segment() != UserProfile.NO_SEGMENT;
-        // under a new major the old segment id has no claim: no margin holds the user in it
-        Integer current = known && reason != Reason.NEW_MAJOR ? profile.segment() : null;
+        // under a new major the old segment id keeps its claim only when the model carried the
+        // ids over from its parent (a re-fit matches new centres to the old ones): then the margin
+        // holds the user, so that a re-fit finding the same structure moves nobody
+        boolean idsCarriedOver = model.model().getParentVersion() != null;
+        Integer current =
+                known && (reason != Reason.NEW_MAJOR || idsCarriedOver) ? profile.segment() : null;
         Assignment a = withMargin.assign(x, model.clusters(), current);
         int previous = profile.segment();
         profile.assign(a.segmentId(), model.version(), a.distance());

@@ -248,6 +248,34 @@ class SegmentAssignmentTopologyTest {
     }
 
     @Test
+    void shouldHoldAUserWithinTheMarginWhenARefitCarriesTheIdsOver() {
+        assertThat(buyerAfterNewMajor(true)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldMoveAUserToTheNearestWhenANewMajorFittedAfreshHasNoClaimToTheOldIds() {
+        assertThat(buyerAfterNewMajor(false)).isZero();
+    }
+
+    /**
+     * The buyer's segment after a new major whose centres make segment 0 a little nearer than their
+     * segment 1, less than the hysteresis margin: kept when the model carried the ids over from v1
+     * (a re-fit aligns them), not when it was fitted afresh.
+     */
+    private int buyerAfterNewMajor(boolean idsCarriedOver) {
+        h.orders.pipeInput("buyer", order("buyer", T0, line("Red retrospot mug", 6, 2.55)));
+        h.orders.pipeInput("buyer", order("buyer", at(1), line("Jumbo bag", 10, 1.95)));
+        assertThat(h.profiles().get("buyer").segment()).isEqualTo(1);
+        h.changes.readValuesToList();
+        SegmentModel refit = TestModels.ordersModel(2, 2, info, 10, 0.55, 1.67);
+        refit.setParentVersion(idsCarriedOver ? 1L : null);
+        h.publish(refit);
+        h.driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(h.profiles().get("buyer").modelVersion()).isEqualTo(2);
+        return h.profiles().get("buyer").segment();
+    }
+
+    @Test
     void shouldNotRescoreOnAnOnlineVersionOfTheSameMajor() {
         h.clicks.pipeInput(
                 "browser", view("browser", T0, "Red retrospot mug", "Home/Kitchen", 2.55));
