@@ -86,7 +86,9 @@ class GeneratedDemoTest {
         // nothing to fetch: no external script, style, image or link
         assertThat(page.select("script[src], link[href], img[src], iframe")).isEmpty();
         assertThat(page.select("script").html()).doesNotContain("https://cdn");
-        assertThat(page.getElementById("report-data").data()).contains("\"personas\"");
+        assertThat(page.getElementById("report-data").data())
+                .contains("\"personas\"")
+                .contains("\"quality\":{\"points\":[\"25 %\",\"50 %\",\"75 %\",\"end\"]");
     }
 
     @Test
@@ -96,9 +98,15 @@ class GeneratedDemoTest {
 
         Document dom = Jsoup.parse(chromium.dumpDom(report, profile));
 
-        assertThat(dom.body().attr("data-charts-rendered")).isEqualTo("4");
+        assertThat(dom.body().attr("data-charts-rendered")).isEqualTo("5");
         for (String id :
-                new String[] {"chart-sizes", "chart-projection", "chart-features", "chart-drift"}) {
+                new String[] {
+                    "chart-sizes",
+                    "chart-quality",
+                    "chart-projection",
+                    "chart-features",
+                    "chart-drift"
+                }) {
             Element chart = dom.getElementById(id);
             assertThat(chart).as(id).isNotNull();
             Element svg = chart.selectFirst("svg");

@@ -169,7 +169,15 @@ public final class Demo {
             printDeadLetters(app);
             var report =
                     new ReportBuilder(config.profileSettings())
-                            .build(input, table, profiles, changes, models, seconds, ari);
+                            .build(
+                                    input,
+                                    table,
+                                    profiles,
+                                    changes,
+                                    models,
+                                    seconds,
+                                    ari,
+                                    quality.asReport());
             HtmlReport.write(report, reportFile);
             out.printf("%nreport written to %s%n", reportFile.toAbsolutePath());
             out.flush();

@@ -2,6 +2,7 @@ package io.segstream.cli.demo;
 
 import io.micrometer.core.instrument.Counter;
 import io.segstream.app.runtime.SegstreamApp;
+import io.segstream.cli.report.ReportData;
 import io.segstream.core.clustering.AdjustedRandIndex;
 import io.segstream.core.dataset.ShopEvent;
 import io.segstream.core.profile.UserProfile;
@@ -62,6 +63,20 @@ final class QualityTimeline {
 
     List<Point> points() {
         return points;
+    }
+
+    /** The points for the report's chart; NaN (no personas, nobody scored yet) becomes null. */
+    ReportData.Quality asReport() {
+        return new ReportData.Quality(
+                points.stream().map(Point::label).toList(),
+                points.stream()
+                        .map(
+                                p ->
+                                        Double.isNaN(p.ari())
+                                                ? null
+                                                : Math.round(p.ari() * 1000) / 1000.0)
+                        .toList(),
+                points.stream().map(p -> Math.round(p.changesPerUser() * 100) / 100.0).toList());
     }
 
     /** The demo's one line. */

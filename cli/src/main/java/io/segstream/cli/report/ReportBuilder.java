@@ -69,7 +69,8 @@ public final class ReportBuilder {
             List<SegmentChange> changes,
             List<SegmentModel> models,
             double seconds,
-            Double personaAri) {
+            Double personaAri,
+            ReportData.Quality quality) {
         SegmentModel last =
                 models.stream()
                         .max(Comparator.comparingLong(SegmentModel::getVersion))
@@ -136,7 +137,8 @@ public final class ReportBuilder {
                 projection(vectors, profiles, input.planted()),
                 drift(models),
                 z.heatmap(),
-                personas(input.planted(), profiles, personaAri));
+                personas(input.planted(), profiles, personaAri),
+                quality);
     }
 
     /** Users per segment at the end of each day, replaying the changes in event-time order. */

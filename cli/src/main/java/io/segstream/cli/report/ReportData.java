@@ -15,6 +15,7 @@ import java.util.List;
  * @param drift how far each centroid moved at each model version
  * @param features mean standardised behavioural features per segment
  * @param personas segments against planted personas; null for real data
+ * @param quality the segments' quality at points of the replay
  */
 public record ReportData(
         String title,
@@ -25,7 +26,8 @@ public record ReportData(
         Projection projection,
         Drift drift,
         FeatureHeatmap features,
-        Personas personas) {
+        Personas personas,
+        Quality quality) {
 
     /** Headline figures of the run. */
     public record Summary(
@@ -72,6 +74,13 @@ public record ReportData(
     /** Mean z-score of each behavioural feature in each segment. */
     public record FeatureHeatmap(
             List<String> features, List<Integer> segments, List<double[]> cells) {}
+
+    /**
+     * At 25, 50 and 75 % of the replay's event time and at the end: the adjusted Rand index against
+     * the planted personas (null entries for real data, or before anyone was scored) and the
+     * segment changes per user so far.
+     */
+    public record Quality(List<String> points, List<Double> ari, List<Double> changesPerUser) {}
 
     /** Users per planted persona and found segment. */
     public record Personas(
