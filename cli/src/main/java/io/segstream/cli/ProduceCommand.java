@@ -6,8 +6,6 @@ import io.segstream.app.runtime.TopicAdmin;
 import io.segstream.cli.demo.DemoInput;
 import io.segstream.core.dataset.ShopEvent;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,11 +82,7 @@ final class ProduceCommand implements Callable<Integer> {
             description = "Events per second; 0 writes as fast as the cluster takes them.")
     double rate;
 
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description = "A properties file of segstream settings (topic prefix, security).")
-    Path configFile;
+    @Mixin ConfigFileOption configFile;
 
     @Mixin SettingOverrides overrides;
 
@@ -99,11 +93,7 @@ final class ProduceCommand implements Callable<Integer> {
                     "--users and --customers must be positive and --rate at least 0 (0: as fast"
                             + " as possible)");
         }
-        Map<String, Object> settings = new HashMap<>();
-        if (configFile != null) {
-            settings.putAll(RunCommand.load(configFile));
-        }
-        settings.putAll(overrides.asSettings());
+        Map<String, Object> settings = configFile.settings(overrides);
         settings.put(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         SegstreamConfig config = new SegstreamConfig(settings);
         PrintWriter out = spec.commandLine().getOut();

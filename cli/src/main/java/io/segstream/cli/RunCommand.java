@@ -4,15 +4,9 @@ import io.segstream.app.config.SegstreamConfig;
 import io.segstream.app.embedded.EmbeddedKafkaCluster;
 import io.segstream.app.runtime.EngineStoppedException;
 import io.segstream.app.runtime.SegstreamApp;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -53,21 +47,13 @@ final class RunCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Cluster cluster;
 
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description = "A properties file of segstream settings.")
-    Path configFile;
+    @Mixin ConfigFileOption configFile;
 
     @Mixin SettingOverrides overrides;
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> settings = new HashMap<>();
-        if (configFile != null) {
-            settings.putAll(load(configFile));
-        }
-        settings.putAll(overrides.asSettings());
+        Map<String, Object> settings = configFile.settings(overrides);
         PrintWriter out = spec.commandLine().getOut();
         EmbeddedKafkaCluster broker = null;
         if (cluster.embedded) {
@@ -130,21 +116,5 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             // the JVM is already shutting down: the hook runs (closing twice is harmless)
         }
-    }
-
-    static Map<String, Object> load(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(
-                    "Config file "
-                            + file
-                            + " not found; pass an existing properties file to --config.");
-        }
-        Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            p.load(in);
-        }
-        Map<String, Object> out = new HashMap<>();
-        p.forEach((k, v) -> out.put(k.toString(), v));
-        return out;
     }
 }

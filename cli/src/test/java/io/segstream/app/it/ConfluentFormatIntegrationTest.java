@@ -264,17 +264,11 @@ class ConfluentFormatIntegrationTest {
         log.start();
         client.addAppender(log);
         down.run();
-        try (KafkaProducer<String, byte[]> producer =
-                new KafkaProducer<>(
-                        Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                        new StringSerializer(),
-                        new ByteArraySerializer())) {
-            for (int i = 0; i < 2; i++) {
-                producer.send(
-                                new ProducerRecord<>(
-                                        "cf.clicks", user, confluent(writer, id, user, field)))
-                        .get();
-            }
+        try {
+            GenericRecord click = click(writer, user);
+            click.put(field, "winter");
+            byte[] bytes = confluentBytes(writer, id, click);
+            send(user, bytes, bytes);
             await(
                     Duration.ofSeconds(30),
                     () ->
@@ -294,9 +288,8 @@ class ConfluentFormatIntegrationTest {
         client.detachAppender(log);
     }
 
-    /** A click as any Confluent producer holding {@code id} in its cache writes it. */
-    private static byte[] confluent(Schema writer, int id, String user, String field)
-            throws Exception {
+    /** A view of {@code writer}'s shape, the other fields at their defaults. */
+    private static GenericRecord click(Schema writer, Object user) {
         GenericData.Record click = new GenericData.Record(writer);
         for (Schema.Field f : writer.getFields()) {
             click.put(f.name(), f.hasDefaultValue() ? GenericData.get().getDefaultValue(f) : null);
@@ -306,9 +299,23 @@ class ConfluentFormatIntegrationTest {
                 new GenericData.EnumSymbol(writer.getField("eventType").schema(), "VIEW"));
         click.put("userId", user);
         click.put("eventTime", Instant.parse("2025-11-01T10:00:00Z").toEpochMilli());
-        click.put("title", "Red retrospot mug");
-        click.put(field, "winter");
-        return confluentBytes(writer, id, click);
+        return click;
+    }
+
+    /**
+     * Writes values to cf.clicks as any Confluent producer holding their ids in its cache does:
+     * with no registry call.
+     */
+    private static void send(String key, byte[]... values) throws Exception {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(
+                        Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                        new StringSerializer(),
+                        new ByteArraySerializer())) {
+            for (byte[] value : values) {
+                producer.send(new ProducerRecord<>("cf.clicks", key, value)).get();
+            }
+        }
     }
 
     /** Confluent's framing: a zero byte, the 4-byte id, the Avro body. */
@@ -366,25 +373,11 @@ class ConfluentFormatIntegrationTest {
         Schema writer =
                 new Schema.Parser()
                         .parse(TEST_AVRO.resolve("ClickEventIncompatible.avsc").toFile());
-        GenericData.Record click = new GenericData.Record(writer);
-        for (Schema.Field f : writer.getFields()) {
-            click.put(f.name(), f.hasDefaultValue() ? GenericData.get().getDefaultValue(f) : null);
-        }
-        click.put(
-                "eventType",
-                new GenericData.EnumSymbol(writer.getField("eventType").schema(), "VIEW"));
-        click.put("userId", 7);
-        click.put("eventTime", Instant.parse("2025-11-01T10:00:00Z").toEpochMilli());
-        byte[] unreadable = confluentBytes(writer, incompatible, click);
-        byte[] unknownId = confluentBytes(writer, 999_999, click);
-        try (KafkaProducer<String, byte[]> producer =
-                new KafkaProducer<>(
-                        Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                        new StringSerializer(),
-                        new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>("cf.clicks", "u-7", unreadable)).get();
-            producer.send(new ProducerRecord<>("cf.clicks", "u-8", unknownId)).get();
-        }
+        GenericRecord click = click(writer, 7);
+        send(
+                "u-7",
+                confluentBytes(writer, incompatible, click),
+                confluentBytes(writer, 999_999, click));
         await(Duration.ofSeconds(60), () -> deadLetters() == 2);
         List<String> reasons =
                 TopicReader.readAll(

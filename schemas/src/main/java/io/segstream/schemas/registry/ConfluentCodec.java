@@ -38,12 +38,24 @@ public final class ConfluentCodec<T extends SpecificRecord> {
 
     static final byte MAGIC = 0;
     static final int HEADER_LENGTH = 5;
+    static final int MAX_UNKNOWN_IDS = 1024;
 
     private final Schema schema;
     private final SpecificData model;
     private final SchemaRegistryClient registry;
     private final DatumWriter<T> writer;
     private final Map<Integer, Object> readersById = new ConcurrentHashMap<>();
+    // ids the registry did not know: remembered so that a run of them costs one lookup, but only
+    // the latest few, since garbage input can carry any of four billion ids
+    private final Map<Integer, SchemaDecodingException> unknownIds =
+            java.util.Collections.synchronizedMap(
+                    new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                        @Override
+                        protected boolean removeEldestEntry(
+                                Map.Entry<Integer, SchemaDecodingException> eldest) {
+                            return size() > MAX_UNKNOWN_IDS;
+                        }
+                    });
 
     private ConfluentCodec(Class<T> type, SchemaRegistryClient registry) {
         this.model = SchemaCatalog.standard().specificData();
@@ -106,7 +118,21 @@ public final class ConfluentCodec<T extends SpecificRecord> {
                     null);
         }
         int id = ByteBuffer.wrap(payload, 1, 4).getInt();
-        Object reader = readersById.computeIfAbsent(id, this::readerFor);
+        SchemaDecodingException unknown = unknownIds.get(id);
+        if (unknown != null) {
+            throw unknown;
+        }
+        Object reader = readersById.get(id);
+        if (reader == null) {
+            reader = readerFor(id);
+            if (reader instanceof SchemaDecodingException e
+                    && e.reason() == Reason.UNKNOWN_SCHEMA_ID) {
+                unknownIds.put(id, e);
+                throw e;
+            }
+            // a known id: a registered schema, so this map is bounded by the registry's contents
+            readersById.put(id, reader);
+        }
         if (reader instanceof SchemaDecodingException refused) {
             throw refused;
         }
