@@ -79,6 +79,10 @@ final class TopologyHarness implements AutoCloseable {
         settings.put(SegstreamConfig.SEED_WARMUP_MS_CONFIG, 0L);
         settings.put(SegstreamConfig.REFIT_EVERY_CONFIG, 0L);
         settings.put(SegstreamConfig.MAX_TEXT_CHARS_CONFIG, MAX_TEXT_CHARS);
+        // a slice of the sweep bounded by users only: under a wall-clock budget, how far a slice
+        // gets depends on the machine's load, and so would the test's output (a busy CI runner
+        // cut a slice short in one of two runs meant to be equal)
+        settings.put(SegstreamConfig.SWEEP_MAX_MS_CONFIG, 60_000L);
         settings.putAll(overrides);
         config = SegstreamConfig.of(settings);
         topics = config.topics();
