@@ -131,13 +131,15 @@ public final class Demo {
                     settled);
             out.printf(
                     Locale.ROOT,
-                    "quality over the replay (%ssegment changes per user so far): %s%n%n",
+                    "quality over the replay (%ssegment changes per user so far): %s%nsegment"
+                            + " changes: %s%n%n",
                     input.planted().isEmpty()
                             ? ""
                             : "ARI vs planted personas over users with "
                                     + QualityTimeline.MIN_EVENTS
                                     + "+ events by then; ",
-                    quality.line());
+                    quality.line(),
+                    QualityTimeline.byType(app));
             Map<String, UserProfile> profiles = profiles(app);
             AvroCodec<SegmentChange> changeCodec = AvroCodec.of(SegmentChange.class);
             AvroCodec<SegmentModel> modelCodec = AvroCodec.of(SegmentModel.class);
@@ -311,7 +313,6 @@ public final class Demo {
         // back short, so the model learns while the events go by
         s.put("kafka.commit.interval.ms", "100");
         s.put("kafka.num.stream.threads", "2");
-        s.put("kafka.main.consumer.max.partition.fetch.bytes", "32768");
         // re-fits often enough for the model to follow a replay of months in seconds, and a panel
         // of about 5,000 users: at 100,000 shoppers a re-fit every 1,000 events with everyone in
         // the panel would re-fit 2,900 times, each a new major version that re-scores everyone

@@ -99,6 +99,25 @@ final class QualityTimeline {
                 .collect(Collectors.joining(" | "));
     }
 
+    /**
+     * The changes so far by type, e.g. "1,500 first assignments, 310 moved, 95 re-scored": moves at
+     * events and aging are the customers' own; re-scores come from new major model versions.
+     */
+    static String byType(SegstreamApp app) {
+        Map<String, Double> counts = new LinkedHashMap<>();
+        app.registry()
+                .find("segstream.segment.changes")
+                .counters()
+                .forEach(c -> counts.merge(c.getId().getTag("type"), c.count(), Double::sum));
+        return String.format(
+                Locale.ROOT,
+                "%,.0f first assignments, %,.0f moved (events and aging), %,.0f re-scored by a new"
+                        + " major version",
+                counts.getOrDefault("FIRST_ASSIGNMENT", 0.0),
+                counts.getOrDefault("MOVED", 0.0),
+                counts.getOrDefault("RESCORED", 0.0));
+    }
+
     private Point measure(SegstreamApp app, String label) {
         Map<String, UserProfile> profiles = new LinkedHashMap<>();
         try (var all = app.profileStore().all()) {

@@ -3,6 +3,7 @@ package io.segstream.core.model;
 import io.segstream.core.clustering.Cluster;
 import io.segstream.core.clustering.KMeansFit;
 import io.segstream.core.clustering.KMeansPlusPlus;
+import io.segstream.core.clustering.NearestCentroid;
 import io.segstream.core.clustering.SegmentAlignment;
 import io.segstream.core.features.FeatureSpec;
 import io.segstream.core.features.FeatureVectorizer;
@@ -112,5 +113,54 @@ public final class PanelRefit {
                 at,
                 Map.of("inertia", fit.inertia(), "panelUsers", (double) usable.size()),
                 seed);
+    }
+
+    /**
+     * The share of the panel that {@code refit} would put in another segment than {@code base}
+     * does, each scoring a user as the stream does: with the hysteresis {@code margin} around the
+     * user's current segment ({@code current[i]}, negative for none). This is what adopting the
+     * re-fit would cost in moves beyond those the current model makes anyway; a re-fit that finds
+     * the same structure costs about nothing and is not worth a new major version.
+     */
+    public static double movedShare(
+            SegmentModel base,
+            SegmentModel refit,
+            List<double[]> raw,
+            int[] current,
+            ProfileSettings settings,
+            double margin) {
+        if (raw.size() != current.length) {
+            throw new IllegalArgumentException(
+                    raw.size() + " panel rows but " + current.length + " current segments");
+        }
+        Scorer before = new Scorer(base, settings);
+        Scorer after = new Scorer(refit, settings);
+        NearestCentroid rule = new NearestCentroid(margin);
+        int compared = 0;
+        int moved = 0;
+        for (int i = 0; i < raw.size(); i++) {
+            double[] r = raw.get(i);
+            if (r.length != before.vectorizer.spec().dimension()
+                    || r.length != after.vectorizer.spec().dimension()) {
+                continue;
+            }
+            Integer now = current[i] < 0 ? null : current[i];
+            int kept = rule.assign(before.vectorizer.scale(r), before.clusters, now).segmentId();
+            int next = rule.assign(after.vectorizer.scale(r), after.clusters, now).segmentId();
+            compared++;
+            moved += kept == next ? 0 : 1;
+        }
+        return compared == 0 ? 0 : (double) moved / compared;
+    }
+
+    private record Scorer(FeatureVectorizer vectorizer, List<Cluster> clusters) {
+        Scorer(SegmentModel model, ProfileSettings settings) {
+            this(
+                    new FeatureVectorizer(
+                            SegmentModels.featureSpec(model),
+                            settings,
+                            SegmentModels.projection(model)),
+                    model.getCentroids().stream().map(SegmentModels::cluster).toList());
+        }
     }
 }

@@ -57,13 +57,73 @@ class PanelRefitTest {
                 .hasMessageContaining("usersPerPanelUser");
     }
 
+    @Test
+    void shouldCountNoMovesForARefitThatFindsTheSameStructure() {
+        List<double[]> panel = groups(0, 10);
+        SegmentModel base = seeded(panel);
+        SegmentModel refit = PanelRefit.refit(base, panel, SETTINGS, 1, Instant.EPOCH);
+
+        double moved =
+                PanelRefit.movedShare(base, refit, panel, nearest(base, panel), SETTINGS, 0.1);
+
+        assertThat(moved).isZero();
+    }
+
+    @Test
+    void shouldCountTheUsersARefitWithABetterStructureMoves() {
+        // groups at 0, 4 and 10; the base splits {0} | {4, 10}, a local optimum the warm start
+        // keeps,
+        // while k-means++ finds {0, 4} | {10}: the middle third changes segment
+        List<double[]> panel = groups(0, 4, 10);
+        SegmentModel base = seeded(List.of(panel.get(0), panel.get(40)), panel);
+        SegmentModel refit = PanelRefit.refit(base, panel, SETTINGS, 1, Instant.EPOCH);
+
+        double moved =
+                PanelRefit.movedShare(base, refit, panel, nearest(base, panel), SETTINGS, 0.1);
+
+        assertThat(moved).isCloseTo(1.0 / 3, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    /** 40 users around each of {@code levels}, in every feature. */
+    private static List<double[]> groups(double... levels) {
+        List<double[]> panel = new ArrayList<>();
+        Random random = new Random(5);
+        for (double level : levels) {
+            for (int i = 0; i < 40; i++) {
+                double[] v = new double[DIMENSION];
+                for (int j = 0; j < DIMENSION; j++) {
+                    v[j] = level + random.nextGaussian() * 0.1;
+                }
+                panel.add(v);
+            }
+        }
+        return panel;
+    }
+
+    private static int[] nearest(SegmentModel model, List<double[]> raw) {
+        FeatureVectorizer v = new FeatureVectorizer(SegmentModels.featureSpec(model), SETTINGS);
+        List<Cluster> clusters = model.getCentroids().stream().map(SegmentModels::cluster).toList();
+        return raw.stream()
+                .mapToInt(
+                        r ->
+                                new io.segstream.core.clustering.NearestCentroid(0)
+                                        .assign(v.scale(r), clusters, null)
+                                        .segmentId())
+                .toArray();
+    }
+
     private static SegmentModel seeded(List<double[]> raw) {
+        return seeded(List.of(raw.get(0), raw.get(raw.size() - 1)), raw);
+    }
+
+    /** A model with one centre at each of {@code centres}, scaled on {@code raw}. */
+    private static SegmentModel seeded(List<double[]> centres, List<double[]> raw) {
         FeatureSpec spec = FeatureSpec.fit(raw, 0, 0);
         FeatureVectorizer vectorizer = new FeatureVectorizer(spec, SETTINGS);
         List<Cluster> clusters =
                 List.of(
-                        new Cluster(0, vectorizer.scale(raw.get(0)), 1),
-                        new Cluster(1, vectorizer.scale(raw.get(raw.size() - 1)), 1));
+                        new Cluster(0, vectorizer.scale(centres.get(0)), 1),
+                        new Cluster(1, vectorizer.scale(centres.get(1)), 1));
         return SegmentModels.seed(spec, clusters, new EncoderInfo("none", "", 0), Instant.EPOCH, 1);
     }
 

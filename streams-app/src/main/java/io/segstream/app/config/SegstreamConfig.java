@@ -117,6 +117,14 @@ public final class SegstreamConfig extends AbstractConfig {
                     + "stay stuck in a poor optimum and keep the scaling of the seed while the "
                     + "customers change. 0 turns re-fits off.";
 
+    public static final String REFIT_MIN_MOVED_CONFIG = "kmeans.refit.min.moved.share";
+    static final String REFIT_MIN_MOVED_DOC =
+            "Least share of the re-fit panel a re-fit must move (scored with the hysteresis, against "
+                    + "where the current model puts the same users) to be published. A re-fit that "
+                    + "finds the same structure is dropped instead of becoming a new major version "
+                    + "that re-scores everyone and moves the customers near a boundary. 0 publishes "
+                    + "every re-fit.";
+
     public static final String REFIT_SAMPLE_RATE_CONFIG = "kmeans.refit.sample.rate";
     static final String REFIT_SAMPLE_RATE_DOC =
             "Share of users in the re-fit panel, chosen by a hash of the user id so that the panel "
@@ -425,6 +433,13 @@ public final class SegstreamConfig extends AbstractConfig {
                             Importance.MEDIUM,
                             REFIT_EVERY_DOC)
                     .define(
+                            REFIT_MIN_MOVED_CONFIG,
+                            Type.DOUBLE,
+                            0.02,
+                            Range.between(0.0, 1.0),
+                            Importance.MEDIUM,
+                            REFIT_MIN_MOVED_DOC)
+                    .define(
                             REFIT_SAMPLE_RATE_CONFIG,
                             Type.DOUBLE,
                             0.05,
@@ -632,6 +647,21 @@ public final class SegstreamConfig extends AbstractConfig {
                             + SCHEMA_REGISTRY_URL_CONFIG
                             + " (e.g. http://registry:8081)");
         }
+        int fetch = consumerMaxPartitionFetchBytes();
+        if (getInt(MODEL_RECORD_MAX_BYTES_CONFIG) > fetch) {
+            // the broker returns a batch larger than the per-partition limit only for the first
+            // partition of a fetch: the coordinator would read the model loop's records only once
+            // the input ran dry, and the model would stand still while the events go by
+            throw new ConfigException(
+                    MODEL_RECORD_MAX_BYTES_CONFIG
+                            + "="
+                            + getInt(MODEL_RECORD_MAX_BYTES_CONFIG)
+                            + " exceeds the consumer's max.partition.fetch.bytes of "
+                            + fetch
+                            + ", so the model loop would stall behind the input; lower "
+                            + MODEL_RECORD_MAX_BYTES_CONFIG
+                            + " or raise kafka.main.consumer.max.partition.fetch.bytes.");
+        }
         if (2L * dlqPayload + DLQ_HEADER_BYTES > producerMaxRequestSize()) {
             throw new ConfigException(
                     DLQ_MAX_PAYLOAD_CONFIG
@@ -717,6 +747,23 @@ public final class SegstreamConfig extends AbstractConfig {
                         StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                         kafka.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
         return v == null ? 1024 * 1024 : Integer.parseInt(v.toString().trim());
+    }
+
+    /**
+     * The most bytes the app's main consumer fetches from one partition at a time ({@code
+     * max.partition.fetch.bytes}, as set through {@code kafka.main.consumer.}, {@code
+     * kafka.consumer.} or {@code kafka.}).
+     */
+    public int consumerMaxPartitionFetchBytes() {
+        Map<String, Object> kafka = originalsWithPrefix(KAFKA_PREFIX);
+        String key = ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG;
+        Object v = kafka.get(StreamsConfig.mainConsumerPrefix(key));
+        if (v == null) {
+            v = kafka.getOrDefault(StreamsConfig.consumerPrefix(key), kafka.get(key));
+        }
+        return v == null
+                ? ConsumerConfig.DEFAULT_MAX_PARTITION_FETCH_BYTES
+                : Integer.parseInt(v.toString().trim());
     }
 
     /**

@@ -93,7 +93,11 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
                         config.getInt(SegstreamConfig.REFIT_PANEL_USERS_CONFIG),
                         config.getLong(SegstreamConfig.KMEANS_SEED_CONFIG),
                         config.profileSettings(),
-                        config.getDouble(SegstreamConfig.REFIT_SAMPLE_RATE_CONFIG));
+                        config.getDouble(SegstreamConfig.REFIT_SAMPLE_RATE_CONFIG),
+                        new RefitPanel.Adoption(
+                                config.getDouble(SegstreamConfig.HYSTERESIS_CONFIG),
+                                config.getDouble(SegstreamConfig.REFIT_MIN_MOVED_CONFIG)),
+                        deps.registry());
         this.updates =
                 Counter.builder("segstream.coordinator.updates")
                         .description("Model versions published by the coordinator")

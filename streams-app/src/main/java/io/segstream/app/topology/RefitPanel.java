@@ -1,5 +1,7 @@
 package io.segstream.app.topology;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.segstream.core.features.FeatureVectorizer;
 import io.segstream.core.model.PanelRefit;
 import io.segstream.core.profile.ProfileCodec;
@@ -11,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -22,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * coordinator's stream time when it re-fits. A re-fit fits the feature scaling and k-means++ with
  * restarts on the panel and keeps segment ids by matching the new centres to the current ones
  * (Hungarian). Deleted users leave the panel.
+ *
+ * <p>A re-fit is adopted only when it would move enough of the panel beyond what the current model
+ * does ({@code kmeans.refit.min.moved.share}): each adopted re-fit is a new major version that
+ * re-scores everyone, and one that finds the same structure would only shuffle the users near a
+ * boundary.
  */
 final class RefitPanel {
 
@@ -36,6 +44,17 @@ final class RefitPanel {
     private final long seed;
     private final ProfileSettings settings;
     private final double usersPerPanelUser;
+    private final double margin;
+    private final double minMovedShare;
+    private final Counter declined;
+
+    /**
+     * When a re-fit is worth a new major version.
+     *
+     * @param margin the scoring hysteresis ({@code assignment.hysteresis})
+     * @param minMovedShare the least share of the panel the re-fit must move
+     */
+    record Adoption(double margin, double minMovedShare) {}
 
     /**
      * @param sampleRate the share of users in the panel ({@code kmeans.refit.sample.rate}), so that
@@ -46,8 +65,18 @@ final class RefitPanel {
             int capacity,
             long seed,
             ProfileSettings settings,
-            double sampleRate) {
+            double sampleRate,
+            Adoption adoption,
+            MeterRegistry registry) {
         this.state = state;
+        this.margin = adoption.margin();
+        this.minMovedShare = adoption.minMovedShare();
+        this.declined =
+                Counter.builder("segstream.model.refits.declined")
+                        .description(
+                                "Re-fits not published because they would move less of the panel"
+                                        + " than kmeans.refit.min.moved.share")
+                        .register(registry);
         this.capacity = capacity;
         this.seed = seed;
         this.settings = settings;
@@ -105,12 +134,13 @@ final class RefitPanel {
 
     /**
      * The re-fit of {@code base} on the panel as the next version, or null while the panel is too
-     * small for it.
+     * small for it or when the re-fit would move too few of the panel to be worth adopting.
      */
     SegmentModel refit(SegmentModel base, Instant at) {
         int dimension = base.getTextEncoder().getDimension();
         long asOf = at.toEpochMilli();
         List<double[]> raw = new ArrayList<>();
+        List<Integer> current = new ArrayList<>();
         try (var all = state.prefixScan(PREFIX, new StringSerializer())) {
             all.forEachRemaining(
                     kv -> {
@@ -119,19 +149,42 @@ final class RefitPanel {
                         raw.add(
                                 FeatureVectorizer.raw(
                                         p, Math.max(asOf, p.lastEventTime()), settings, dimension));
+                        current.add(p.segment());
                     });
         }
         SegmentModel model =
                 PanelRefit.refit(
                         base, raw, settings, seed + base.getVersion(), at, usersPerPanelUser);
-        if (model != null) {
-            LOG.info(
-                    "Re-fitted the model on {} panel users as v{} (major {}), inertia {}",
-                    raw.size(),
-                    model.getVersion(),
-                    model.getMajorVersion(),
-                    model.getProvenance().getMetrics().get("inertia"));
+        if (model == null) {
+            return null;
         }
+        double moved =
+                PanelRefit.movedShare(
+                        base,
+                        model,
+                        raw,
+                        current.stream().mapToInt(Integer::intValue).toArray(),
+                        settings,
+                        margin);
+        if (moved < minMovedShare) {
+            declined.increment();
+            LOG.info(
+                    "Kept v{}: a re-fit on {} panel users would move {}% of them, under the {}%"
+                            + " a new major version needs",
+                    base.getVersion(),
+                    raw.size(),
+                    String.format(Locale.ROOT, "%.1f", 100 * moved),
+                    String.format(Locale.ROOT, "%.1f", 100 * minMovedShare));
+            return null;
+        }
+        LOG.info(
+                "Re-fitted the model on {} panel users as v{} (major {}), inertia {}, moving {}%"
+                        + " of them",
+                raw.size(),
+                model.getVersion(),
+                model.getMajorVersion(),
+                model.getProvenance().getMetrics().get("inertia"),
+                String.format(Locale.ROOT, "%.1f", 100 * moved));
         return model;
     }
 }

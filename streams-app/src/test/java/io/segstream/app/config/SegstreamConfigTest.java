@@ -27,6 +27,30 @@ class SegstreamConfigTest {
     }
 
     @Test
+    void shouldRefuseAModelRecordLargerThanTheConsumerFetchesFromOnePartition() {
+        // the broker hands an over-sized batch only to a fetch's first partition: the model loop
+        // would stall behind the input, as it did in the demo with a 32 KiB fetch
+        assertThatThrownBy(
+                        () ->
+                                SegstreamConfig.of(
+                                        Map.of(
+                                                "kafka.main.consumer.max.partition.fetch.bytes",
+                                                "32768")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(SegstreamConfig.MODEL_RECORD_MAX_BYTES_CONFIG + "=262144")
+                .hasMessageContaining("max.partition.fetch.bytes of 32768");
+        assertThat(
+                        SegstreamConfig.of(
+                                        Map.of(
+                                                "kafka.consumer.max.partition.fetch.bytes",
+                                                "32768",
+                                                SegstreamConfig.MODEL_RECORD_MAX_BYTES_CONFIG,
+                                                "16384"))
+                                .consumerMaxPartitionFetchBytes())
+                .isEqualTo(32768);
+    }
+
+    @Test
     void shouldRefuseADeadLetterBoundThatDoesNotFitOneRequest() {
         assertThatThrownBy(
                         () ->
