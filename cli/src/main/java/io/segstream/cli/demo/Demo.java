@@ -160,6 +160,11 @@ public final class Demo {
             changes.forEach(c -> summaries.addChange(c.getNewSegment()));
             SegmentTable table = summaries.table();
             table.print(out);
+            out.printf(
+                    Locale.ROOT,
+                    "%nvolatility per segment (adds and drops per day of event time over members,"
+                            + " mean over days; first assignments left out): %s%n",
+                    SegmentVolatility.line(SegmentVolatility.meanDaily(changes)));
             Double ari = personaAri(profiles);
             if (ari != null) {
                 out.printf(

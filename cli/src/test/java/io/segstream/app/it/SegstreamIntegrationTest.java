@@ -268,6 +268,7 @@ class SegstreamIntegrationTest {
             if (instances == 2) {
                 assertForwarding(apps);
             }
+            assertMembersCountedOnEveryInstance(apps.get(0), instances);
             // learning is off, so nothing reaches the coordinator; its gauge must still show the
             // pinned model, not 0
             assertThat(
@@ -281,6 +282,25 @@ class SegstreamIntegrationTest {
         } finally {
             apps.forEach(SegstreamApp::close);
         }
+    }
+
+    /**
+     * {@code GET /segments} on one instance sums every instance's members: each customer counted
+     * once, and each segment with its volatility.
+     */
+    private static void assertMembersCountedOnEveryInstance(SegstreamApp app, int instances)
+            throws Exception {
+        HttpResponse<String> r = get("http://127.0.0.1:" + app.restPort() + "/segments");
+        var body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+        assertThat(body.path("membershipFrom").path("answered").asInt())
+                .as(r.body())
+                .isEqualTo(instances);
+        long members = 0;
+        for (var segment : body.path("segments")) {
+            members += segment.path("members").asLong();
+            assertThat(segment.has("volatility24h")).as(r.body()).isTrue();
+        }
+        assertThat(members).as(r.body()).isEqualTo(CUSTOMERS);
     }
 
     /** Waits until the app has processed and committed every input and repartitioned event. */

@@ -891,10 +891,51 @@ public final class RestServer implements AutoCloseable {
         return entry;
     }
 
-    private void segments(Context ctx) {
+    /**
+     * {@code GET /segments}: the current model's segments with their members and volatility over
+     * the last 24 h of event time (adds and drops over members, first assignments left out), summed
+     * over every instance's tasks. {@code ?scope=local} answers with this instance's counts only:
+     * what the other instances ask each other for.
+     */
+    private void segments(Context ctx) throws InterruptedException {
+        if ("local".equals(ctx.queryParam("scope"))) {
+            ctx.json(Map.of("membership", localMembership()));
+            return;
+        }
         SegmentModel model = currentModel(ctx);
         if (model == null) {
             return;
+        }
+        Map<String, long[]> membership = new HashMap<>();
+        localMembership().forEach((id, m) -> membership.put(id, m.clone()));
+        int instances = 1;
+        int answered = 1;
+        for (var other : streams.metadataForAllStreamsClients()) {
+            if (other.hostInfo().equals(self)) {
+                continue;
+            }
+            instances++;
+            Optional<HttpResponse<String>> response =
+                    forwardGet(ctx, other.hostInfo(), "/segments?scope=local");
+            if (response.isEmpty() || response.get().statusCode() != 200) {
+                continue;
+            }
+            try {
+                JSON.readTree(response.get().body())
+                        .path("membership")
+                        .fields()
+                        .forEachRemaining(
+                                e -> {
+                                    long[] m =
+                                            membership.computeIfAbsent(
+                                                    e.getKey(), k -> new long[2]);
+                                    m[0] += e.getValue().get(0).asLong();
+                                    m[1] += e.getValue().get(1).asLong();
+                                });
+                answered++;
+            } catch (IOException e) {
+                LOG.debug("Membership from {} unreadable", other.hostInfo(), e);
+            }
         }
         List<String> names = model.getFeatureSpec().getNames();
         List<Map<String, Object>> out = new ArrayList<>();
@@ -903,10 +944,41 @@ public final class RestServer implements AutoCloseable {
             seg.put("segmentId", c.getSegmentId());
             seg.put("name", c.getName() == null ? "segment " + c.getSegmentId() : c.getName());
             seg.put("size", c.getWeight());
+            long[] m = membership.getOrDefault(Integer.toString(c.getSegmentId()), new long[2]);
+            seg.put("members", m[0]);
+            seg.put("moves24h", m[1]);
+            seg.put("volatility24h", m[0] == 0 ? null : (double) m[1] / m[0]);
             seg.put("centroid", summary(names, c.getVector()));
             out.add(seg);
         }
-        ctx.json(Map.of("modelVersion", model.getVersion(), "segments", out));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("modelVersion", model.getVersion());
+        body.put("membershipFrom", Map.of("instances", instances, "answered", answered));
+        body.put("segments", out);
+        ctx.json(body);
+    }
+
+    /**
+     * This instance's members and 24 h moves per segment id, summed over its tasks' gauges: read
+     * from the registry, so that a request never touches a stream thread's state.
+     */
+    private Map<String, long[]> localMembership() {
+        Map<String, long[]> out = new java.util.TreeMap<>();
+        registry.find("segstream.segment.users")
+                .gauges()
+                .forEach(
+                        g ->
+                                out.computeIfAbsent(g.getId().getTag("segment"), k -> new long[2])[
+                                                0] +=
+                                        Math.round(g.value()));
+        registry.find("segstream.segment.moves.24h")
+                .gauges()
+                .forEach(
+                        g ->
+                                out.computeIfAbsent(g.getId().getTag("segment"), k -> new long[2])[
+                                                1] +=
+                                        Math.round(g.value()));
+        return out;
     }
 
     /** The centroid's behavioural features as z-scores, strongest first. */

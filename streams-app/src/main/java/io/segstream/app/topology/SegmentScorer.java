@@ -83,7 +83,7 @@ final class SegmentScorer {
                         : reason == Reason.NEW_MAJOR
                                 ? SegmentChangeType.RESCORED
                                 : SegmentChangeType.MOVED;
-        sizes.moved(known ? previous : null, a.segmentId());
+        sizes.moved(known ? previous : null, a.segmentId(), now);
         emitAssignment(user, profile, model, now);
         double previousDistance = known ? distanceTo(model, previous, x) : Double.NaN;
         SegmentChange change =
@@ -113,7 +113,7 @@ final class SegmentScorer {
 
     /** Tombstones the user's assignment and emits DELETED. */
     void deleted(String user, Integer previous, long modelVersion, Instant requestTime, long ts) {
-        sizes.moved(previous, null);
+        sizes.moved(previous, null, ts);
         context.forward(new Record<>(user, new Output.Assignment(null), ts));
         SegmentChange change =
                 SegmentChange.newBuilder()

@@ -2,6 +2,9 @@ package io.segstream.app.topology;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,16 +20,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * instances.
  *
  * <p>Users assigned before this count existed are not in it until they next change segment.
+ *
+ * <p>It also counts each segment's membership changes over the last 24 hours of event time, the
+ * numerator of mParticle's audience volatility: a user moving from A to B is a drop for A and an
+ * add for B, an erasure is a drop. A first assignment is a new customer, not a segment that flaps,
+ * and is left out. The counts sit in 24 hourly buckets in memory (a task that moves starts them
+ * afresh); the gauge {@code segstream.segment.moves.24h} sums across tasks like the sizes, so
+ * {@code sum by (segment) (moves) / sum by (segment) (users)} is a segment's volatility.
  */
 final class SegmentSizes {
 
     private static final String PREFIX = "size:";
+    private static final long HOUR_MS = 3_600_000L;
 
     private final KeyValueStore<String, String> store;
     private final MeterRegistry registry;
     private final String task;
     private final Map<Integer, AtomicLong> sizes = new TreeMap<>();
-    private final Map<Integer, Gauge> gauges = new TreeMap<>();
+    private final List<Gauge> gauges = new ArrayList<>();
+    private final Map<Integer, HourlyMoves> moves = new TreeMap<>();
+    private long latestHour = Long.MIN_VALUE;
 
     SegmentSizes(KeyValueStore<String, String> store, MeterRegistry registry, String task) {
         this.store = store;
@@ -41,14 +54,33 @@ final class SegmentSizes {
         }
     }
 
-    /** A user left {@code from} (null: had none) for {@code to} (null: deleted). */
-    void moved(Integer from, Integer to) {
+    /**
+     * A user left {@code from} (null: had none) for {@code to} (null: deleted) at {@code
+     * eventTime}.
+     */
+    void moved(Integer from, Integer to, long eventTime) {
         if (from != null) {
             add(from, -1);
         }
         if (to != null) {
             add(to, 1);
         }
+        if (from != null && !from.equals(to)) {
+            long hour = Math.floorDiv(eventTime, HOUR_MS);
+            latestHour = Math.max(latestHour, hour);
+            moves(from).count(hour);
+            if (to != null) {
+                moves(to).count(hour);
+            }
+            // the gauges read these from a scrape thread; a later hour ages every segment's count
+            moves.values().forEach(m -> m.lastDay.set(m.sum(latestHour)));
+        }
+    }
+
+    /** Adds and drops of {@code segment} in the 24 hours of event time up to the latest move. */
+    long movesLastDay(int segment) {
+        HourlyMoves m = moves.get(segment);
+        return m == null ? 0 : m.lastDay.get();
     }
 
     long size(int segment) {
@@ -61,13 +93,64 @@ final class SegmentSizes {
         store.put(PREFIX + segment, Long.toString(n));
     }
 
+    private HourlyMoves moves(int segment) {
+        return moves.computeIfAbsent(
+                segment,
+                s -> {
+                    HourlyMoves m = new HourlyMoves();
+                    gauges.add(
+                            Gauge.builder("segstream.segment.moves.24h", m.lastDay, AtomicLong::get)
+                                    .description(
+                                            "Adds and drops of a segment among a stream task's"
+                                                    + " users over the last 24 h of event time"
+                                                    + " (first assignments left out; divided by"
+                                                    + " segstream.segment.users: its volatility)")
+                                    .tag("segment", Integer.toString(s))
+                                    .tag("task", task)
+                                    .register(registry));
+                    return m;
+                });
+    }
+
+    /** Moves per hour of event time in a ring of 24 buckets, each knowing its hour. */
+    private static final class HourlyMoves {
+        private final long[] hours = new long[24];
+        private final long[] counts = new long[24];
+        private final AtomicLong lastDay = new AtomicLong();
+
+        HourlyMoves() {
+            Arrays.fill(hours, Long.MIN_VALUE);
+        }
+
+        void count(long hour) {
+            int slot = (int) Math.floorMod(hour, 24L);
+            if (hours[slot] != hour) {
+                if (hours[slot] > hour) {
+                    return; // older than the window the slot now holds
+                }
+                hours[slot] = hour;
+                counts[slot] = 0;
+            }
+            counts[slot]++;
+        }
+
+        long sum(long latestHour) {
+            long sum = 0;
+            for (int i = 0; i < 24; i++) {
+                if (hours[i] > latestHour - 24 && hours[i] <= latestHour) {
+                    sum += counts[i];
+                }
+            }
+            return sum;
+        }
+    }
+
     private AtomicLong counter(int segment) {
         return sizes.computeIfAbsent(
                 segment,
                 s -> {
                     AtomicLong n = new AtomicLong();
-                    gauges.put(
-                            s,
+                    gauges.add(
                             Gauge.builder("segstream.segment.users", n, AtomicLong::get)
                                     .description(
                                             "Users in a segment among a stream task's users (sum"
@@ -81,6 +164,6 @@ final class SegmentSizes {
 
     /** A task that moved to another instance must not report here any more. */
     void close() {
-        gauges.values().forEach(registry::remove);
+        gauges.forEach(registry::remove);
     }
 }

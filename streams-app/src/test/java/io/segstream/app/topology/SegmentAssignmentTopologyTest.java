@@ -169,11 +169,39 @@ class SegmentAssignmentTopologyTest {
         assertThat(segmentUsers()).containsEntry("0", 1.0).containsEntry("1", 0.0);
     }
 
-    /** The segstream.segment.users gauge summed over tasks, by segment. */
+    @Test
+    void shouldCountMovesAndErasuresButNotFirstAssignmentsOverTheLastDayOfEventTime() {
+        h.clicks.pipeInput("u-1", view("u-1", T0, "Red retrospot mug", "Home/Kitchen", 2.55));
+        h.orders.pipeInput("u-1", order("u-1", at(1), line("Red retrospot mug", 6, 2.55)));
+        h.clicks.pipeInput("u-2", view("u-2", T0, "Blue polkadot bowl", "Home/Kitchen", 1.25));
+        assertThat(gaugeBySegment("segstream.segment.moves.24h")).isEmpty();
+
+        h.orders.pipeInput("u-1", order("u-1", at(2), line("Jumbo bag red retrospot", 10, 1.95)));
+        assertThat(gaugeBySegment("segstream.segment.moves.24h"))
+                .containsEntry("0", 1.0)
+                .containsEntry("1", 1.0);
+        h.deletions.pipeInput("u-1", deletion("u-1", at(5)));
+        assertThat(gaugeBySegment("segstream.segment.moves.24h")).containsEntry("1", 2.0);
+
+        // two days on, u-2 makes the same move: u-1's moves have left the 24 h window
+        h.orders.pipeInput("u-2", order("u-2", at(2880), line("Red retrospot mug", 6, 2.55)));
+        h.orders.pipeInput(
+                "u-2", order("u-2", at(2881), line("Jumbo bag red retrospot", 10, 1.95)));
+        assertThat(h.profiles().get("u-2").segment()).isEqualTo(1);
+        assertThat(gaugeBySegment("segstream.segment.moves.24h"))
+                .containsEntry("0", 1.0)
+                .containsEntry("1", 1.0);
+    }
+
     private java.util.Map<String, Double> segmentUsers() {
+        return gaugeBySegment("segstream.segment.users");
+    }
+
+    /** A per-task gauge summed over tasks, by segment. */
+    private java.util.Map<String, Double> gaugeBySegment(String name) {
         java.util.Map<String, Double> out = new java.util.TreeMap<>();
         h.registry
-                .find("segstream.segment.users")
+                .find(name)
                 .gauges()
                 .forEach(g -> out.merge(g.getId().getTag("segment"), g.value(), Double::sum));
         return out;
