@@ -104,7 +104,8 @@ public record BgNbd(double r, double alpha, double a, double b) {
     /**
      * The expected number of purchases in the next {@code t} given the customer's history, E[X(t) |
      * x, t_x, T], equation (10) of the paper. Unlike P(alive), which is 1 for everyone who bought
-     * once, it ranks one-time buyers by how long ago they bought.
+     * once, it ranks one-time buyers by how long ago they bought. It is finite for a ≠ 1 (at a = 1
+     * it is 0/0 with a finite limit, which this code does not take).
      */
     public double expectedPurchases(double t, Customer c) {
         int x = c.x();

@@ -2,6 +2,7 @@ package io.segstream.trainer;
 
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * The churn head against a baseline on recency, frequency and monetary value alone, both trained on
@@ -24,11 +25,11 @@ public record ChurnEvaluation(
     /** One split: customers held out by {@link #held}, the rest train both models. */
     static ChurnEvaluation run(TrainingSet set, long seed, Set<ChurnFeatures.Group> groups) {
         int[] test =
-                java.util.stream.IntStream.range(0, set.size())
+                IntStream.range(0, set.size())
                         .filter(i -> held(set.users().get(i), seed))
                         .toArray();
         int[] train =
-                java.util.stream.IntStream.range(0, set.size())
+                IntStream.range(0, set.size())
                         .filter(i -> !held(set.users().get(i), seed))
                         .toArray();
         return evaluate(seed, set, train, set, test, groups);
@@ -43,9 +44,9 @@ public record ChurnEvaluation(
         return evaluate(
                 0,
                 past,
-                java.util.stream.IntStream.range(0, past.size()).toArray(),
+                IntStream.range(0, past.size()).toArray(),
                 present,
-                java.util.stream.IntStream.range(0, present.size()).toArray(),
+                IntStream.range(0, present.size()).toArray(),
                 groups);
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.core.encoder.CachingTextEncoder;
 import io.segstream.schemas.ModelOrigin;
+import io.segstream.schemas.OrderEvent;
+import io.segstream.schemas.OrderStatus;
 import io.segstream.schemas.SegmentModel;
 import java.util.Arrays;
 import java.util.Locale;
@@ -49,9 +51,8 @@ class TrainerTest {
                         .filter(e -> e.time() <= DevData.AS_OF.toEpochMilli())
                         .filter(
                                 e ->
-                                        e.event() instanceof io.segstream.schemas.OrderEvent o
-                                                && o.getStatus()
-                                                        == io.segstream.schemas.OrderStatus.PLACED)
+                                        e.event() instanceof OrderEvent o
+                                                && o.getStatus() == OrderStatus.PLACED)
                         .count();
         assertThat(set.orders().stream().mapToLong(OrderHistory::size).sum())
                 .as("every order before the cut is in a customer's history, none after")
@@ -61,7 +62,7 @@ class TrainerTest {
                 .allSatisfy(
                         h -> {
                             assertThat(h.times()).isSorted();
-                            assertThat(java.util.Arrays.stream(h.times()).max().orElse(cut))
+                            assertThat(Arrays.stream(h.times()).max().orElse(cut))
                                     .isLessThanOrEqualTo(cut);
                         });
     }
