@@ -3,13 +3,20 @@ package io.segstream.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.segstream.core.features.BehaviourFeatures;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ChurnComparisonTest {
+
+    private static final Instant AS_OF = Instant.parse("2011-09-01T00:00:00Z");
 
     private static final List<String> USERS =
             IntStream.range(0, 4000).mapToObj(i -> Integer.toString(12000 + i)).toList();
@@ -40,6 +47,33 @@ class ChurnComparisonTest {
                         .isCloseTo(0.09, within(0.03));
             }
         }
+    }
+
+    @Test
+    void shouldEvaluateEverySplitOnItsOwnHeldOutCustomersAndAcrossTime() {
+        TrainingSet present = synthetic(1500, 1);
+        TrainingSet past = synthetic(1200, 2);
+
+        ChurnComparison c = ChurnComparison.run(present, past, 42, ChurnFeatures.KEPT);
+
+        assertThat(c.splits()).hasSize(ChurnComparison.SPLITS);
+        assertThat(c.splits().stream().map(ChurnEvaluation::seed).distinct()).hasSize(10);
+        assertThat(c.splits())
+                .allSatisfy(
+                        e -> {
+                            assertThat(e.trainCustomers() + e.testCustomers())
+                                    .isEqualTo(present.size());
+                            assertThat(e.head().auc()).isGreaterThan(0.7);
+                        });
+        assertThat(c.splits().stream().map(ChurnEvaluation::testCustomers).distinct().count())
+                .as("different customers held out per seed")
+                .isGreaterThan(1);
+        assertThat(c.head().sd()).isPositive();
+        assertThat(c.timeBased().evaluation().trainCustomers()).isEqualTo(past.size());
+        assertThat(c.timeBased().evaluation().testCustomers()).isEqualTo(present.size());
+        assertThat(c.timeBased().evaluation().head().auc()).isGreaterThan(0.7);
+        assertThat(c.verdict().beatsBaseline())
+                .isEqualTo(c.lead().mean() > 2 * Math.max(c.head().sd(), c.lead().sd()));
     }
 
     @Test
@@ -93,6 +127,38 @@ class ChurnComparisonTest {
                 ChurnComparison.Verdict.of(new double[] {0.9}, new double[] {0.6});
 
         assertThat(v.beatsBaseline()).isFalse();
+    }
+
+    /**
+     * Customers whose churn follows their recency (the first behavioural feature) plus noise, with
+     * the other inputs random.
+     */
+    private static TrainingSet synthetic(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<String> users = new ArrayList<>();
+        List<double[]> raw = new ArrayList<>();
+        List<OrderHistory> orders = new ArrayList<>();
+        boolean[] churned = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            double[] x = new double[BehaviourFeatures.NAMES.size() + 4];
+            for (int j = 0; j < x.length; j++) {
+                x[j] = Math.abs(r.nextGaussian()) * 2;
+            }
+            churned[i] = x[0] + r.nextGaussian() > 2;
+            users.add("u" + seed + "-" + i);
+            raw.add(x);
+            orders.add(OrderHistory.NONE);
+        }
+        return new TrainingSet(
+                users,
+                List.of(),
+                raw,
+                churned,
+                Map.of(),
+                orders,
+                AS_OF.minus(Duration.ofDays(300)),
+                AS_OF,
+                Duration.ofDays(90));
     }
 
     private static double[] plus(double[] v, double d) {
