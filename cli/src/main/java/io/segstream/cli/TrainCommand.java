@@ -202,6 +202,7 @@ final class TrainCommand implements Callable<Integer> {
                             encoder.dimension(),
                             bar::update);
             bar.done();
+            TrainingSet past = past(events, cut, builder, encoder.dimension());
             Trainer trainer =
                     new Trainer(
                             encoder,
@@ -211,7 +212,7 @@ final class TrainCommand implements Callable<Integer> {
                                 err.println(step + " ...");
                                 err.flush();
                             });
-            Trainer.Result result = trainer.train(set, trainerSettings);
+            Trainer.Result result = trainer.train(set, past, trainerSettings);
             out.println();
             out.print(result.report().text());
             SegmentModel model = result.model();
@@ -250,6 +251,24 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * The same events cut one horizon earlier and labelled up to {@code cut}, for the churn head's
+     * time-based check (train on the past, test on the future); null without a horizon or without
+     * events before the earlier cut.
+     */
+    private TrainingSet past(
+            List<ShopEvent> events, Instant cut, ProfileBuilder builder, int dimension) {
+        if (horizonDays == 0) {
+            return null;
+        }
+        Duration horizon = Duration.ofDays(horizonDays);
+        Instant earlier = cut.minus(horizon);
+        if (events.get(0).time() > earlier.toEpochMilli()) {
+            return null;
+        }
+        return TrainingSet.of(events, earlier, horizon, builder, dimension, n -> {});
     }
 
     private TrainerSettings trainerSettings(SegstreamConfig config) throws Exception {

@@ -55,6 +55,14 @@ public final class Trainer {
     }
 
     public Result train(TrainingSet set, TrainerSettings s) {
+        return train(set, null, s);
+    }
+
+    /**
+     * Trains on {@code set}; {@code past}, the same data cut one horizon earlier (labelled up to
+     * {@code set}'s cut), adds a time-based check of the churn head. It may be null.
+     */
+    public Result train(TrainingSet set, TrainingSet past, TrainerSettings s) {
         int dimension = encoder.dimension();
         FeatureSpec spec = FeatureSpec.fit(set.raw(), s.textWeight(), dimension);
         TextProjection projection = projection(set, s.textComponents(), dimension);
@@ -81,10 +89,14 @@ public final class Trainer {
         progress.accept("explaining the segments");
         List<SegmentExplanation> explanations =
                 SegmentExplanation.of(set, points, segments, fit, ids, spec, encoder);
-        ChurnEvaluation churn = null;
+        ChurnComparison churn = null;
         if (set.churned() != null) {
-            progress.accept("churn head on frozen embeddings vs RFM baseline");
-            churn = ChurnEvaluation.run(set, s.seed());
+            progress.accept(
+                    "churn head vs RFM baseline on "
+                            + ChurnComparison.SPLITS
+                            + " customer splits"
+                            + (past == null ? "" : " and across time"));
+            churn = ChurnComparison.run(set, past, s.seed(), ChurnFeatures.KEPT);
         }
         SegmentModel model =
                 model(
@@ -167,7 +179,7 @@ public final class Trainer {
             ClusterQuality quality,
             double stability,
             KSelection.Choice choice,
-            ChurnEvaluation churn) {
+            ChurnComparison churn) {
         Map<Integer, SegmentExplanation> byId = new HashMap<>();
         explanations.forEach(e -> byId.put(e.segmentId(), e));
         List<Cluster> clusters = new ArrayList<>();
@@ -184,11 +196,27 @@ public final class Trainer {
         metrics.put("calinskiHarabasz", quality.calinskiHarabasz());
         metrics.put("bootstrapStability", stability);
         metrics.put("users", (double) set.size());
-        if (churn != null) {
-            metrics.put("churnAuc", churn.head().auc());
-            metrics.put("churnBaselineAuc", churn.baseline().auc());
-        }
         Map<String, String> notes = new HashMap<>();
+        if (churn != null) {
+            // means over the customer splits; the verdict says whether the lead is claimed
+            metrics.put("churnAuc", churn.head().mean());
+            metrics.put("churnAucSd", churn.head().sd());
+            metrics.put("churnBaselineAuc", churn.baseline().mean());
+            metrics.put("churnBaselineAucSd", churn.baseline().sd());
+            metrics.put("churnLead", churn.lead().mean());
+            metrics.put("churnLeadSd", churn.lead().sd());
+            metrics.put("churnVerdictSd", churn.verdict().sd());
+            metrics.put("churnBeatsBaseline", churn.verdict().beatsBaseline() ? 1.0 : 0.0);
+            metrics.put("churnSplits", (double) churn.splits().size());
+            if (churn.timeBased() != null) {
+                metrics.put("churnTimeBasedAuc", churn.timeBased().evaluation().head().auc());
+                metrics.put(
+                        "churnTimeBasedBaselineAuc",
+                        churn.timeBased().evaluation().baseline().auc());
+            }
+            notes.put("churnVerdict", churn.verdict().text());
+            notes.put("churnFeatures", String.join(",", churn.features()));
+        }
         notes.put(
                 "method",
                 "trainer: k-means++ with " + s.restarts() + " restarts, Lloyd to convergence");

@@ -21,7 +21,7 @@ public record TrainingReport(
         double bootstrapStability,
         Lineage lineage,
         List<SegmentExplanation> segments,
-        ChurnEvaluation churn) {
+        ChurnComparison churn) {
 
     static TrainingReport of(
             TrainingSet set,
@@ -31,7 +31,7 @@ public record TrainingReport(
             double stability,
             Lineage lineage,
             List<SegmentExplanation> segments,
-            ChurnEvaluation churn) {
+            ChurnComparison churn) {
         return new TrainingReport(
                 model.getVersion(),
                 model.getMajorVersion(),
@@ -108,27 +108,71 @@ public record TrainingReport(
                             lineage.died()));
         }
         if (churn != null) {
-            s.append(
-                    f(
-                            "%nchurn head: frozen text embeddings (16 principal components) + behaviour + overdue ratio, against recency/frequency/monetary alone.%nlabel: no order in the horizon (%.1f%% churned); trained on %,d customers, tested on %,d others:%n",
-                            100 * churn.churnRate(),
-                            churn.trainCustomers(),
-                            churn.testCustomers()));
-            s.append(
-                    f(
-                            "  %-34s %6s %9s %9s %9s %9s %9s %9s%n",
-                            "",
-                            "AUC",
-                            "prec(ch)",
-                            "rec(ch)",
-                            "F1(ch)",
-                            "prec(st)",
-                            "rec(st)",
-                            "F1(st)"));
-            row(s, "head (" + churn.headRegularisation() + ")", churn.head());
-            row(s, "RFM baseline (" + churn.baselineRegularisation() + ")", churn.baseline());
+            churnText(s);
         }
         return s.toString();
+    }
+
+    private void churnText(StringBuilder s) {
+        ChurnEvaluation first = churn.splits().get(0);
+        s.append(
+                f(
+                        "%nchurn head: behaviour (without return_rate) + overdue ratio%s, against recency/frequency/monetary alone (logistic regression, liblinear).%nlabel: no order in the horizon (%.1f%% churned); %d customer splits (seeds %d..%d), each trained on ~%,d customers and tested on ~%,d others:%n",
+                        churn.features().isEmpty()
+                                ? " (text, BG/NBD, trends, seasonality, returns measured and left out)"
+                                : " + " + String.join(" + ", churn.features()),
+                        100 * churn.churnRate(),
+                        churn.splits().size(),
+                        first.seed(),
+                        churn.splits().get(churn.splits().size() - 1).seed(),
+                        first.trainCustomers(),
+                        first.testCustomers()));
+        s.append(f("  %-24s %14s %7s %7s%n", "AUC over the splits", "mean ± sd", "min", "max"));
+        summary(s, "head", churn.head(), "%6.3f");
+        summary(s, "RFM baseline", churn.baseline(), "%6.3f");
+        summary(s, "lead (head - RFM)", churn.lead(), "%+6.3f");
+        if (churn.timeBased() != null) {
+            ChurnEvaluation t = churn.timeBased().evaluation();
+            s.append(
+                    f(
+                            "time-based check: trained as of %s (%,d customers, labels up to %s), tested as of %s (%,d customers, %.1f%% churned):%n  head %.3f, RFM baseline %.3f, lead %+.3f%n",
+                            churn.timeBased().trainAsOf(),
+                            t.trainCustomers(),
+                            churn.timeBased().testAsOf(),
+                            churn.timeBased().testAsOf(),
+                            t.testCustomers(),
+                            100 * t.churnRate(),
+                            t.head().auc(),
+                            t.baseline().auc(),
+                            t.head().auc() - t.baseline().auc()));
+        }
+        s.append("verdict: ").append(churn.verdict().text()).append(System.lineSeparator());
+        s.append(
+                f(
+                        "split seed %d in detail (churned = positive class):%n  %-34s %6s %9s %9s %9s %9s %9s %9s%n",
+                        first.seed(),
+                        "",
+                        "AUC",
+                        "prec(ch)",
+                        "rec(ch)",
+                        "F1(ch)",
+                        "prec(st)",
+                        "rec(st)",
+                        "F1(st)"));
+        row(s, "head (" + first.headRegularisation() + ")", first.head());
+        row(s, "RFM baseline (" + first.baselineRegularisation() + ")", first.baseline());
+    }
+
+    private static void summary(
+            StringBuilder s, String name, ChurnComparison.Summary m, String number) {
+        s.append(
+                f(
+                        "  %-24s " + number + " ± %5.3f " + number + " " + number + "%n",
+                        name,
+                        m.mean(),
+                        m.sd(),
+                        m.min(),
+                        m.max()));
     }
 
     private static void row(StringBuilder s, String name, BinaryMetrics m) {

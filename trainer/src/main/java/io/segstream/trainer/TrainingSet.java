@@ -12,6 +12,7 @@ import io.segstream.schemas.OrderStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,8 +31,10 @@ import java.util.function.IntConsumer;
  * @param raw each user's raw feature vector (behavioural, then text) as of {@code asOf}
  * @param churned per user: no order placed in (asOf, asOf + horizon]; null without a horizon
  * @param titles product titles per user up to {@code asOf}
+ * @param orders per user: the orders placed and the value returned up to {@code asOf}
  * @param dataFrom the first event used
  * @param asOf where history is cut
+ * @param horizon the churn window after {@code asOf}; null without labels
  */
 public record TrainingSet(
         List<String> users,
@@ -39,8 +42,10 @@ public record TrainingSet(
         List<double[]> raw,
         boolean[] churned,
         Map<String, List<String>> titles,
+        List<OrderHistory> orders,
         Instant dataFrom,
-        Instant asOf) {
+        Instant asOf,
+        Duration horizon) {
 
     /**
      * Builds the set from {@code events} (in event-time order).
@@ -60,6 +65,8 @@ public record TrainingSet(
         Map<String, UserProfile> profiles = new LinkedHashMap<>();
         Map<String, List<String>> titles = new LinkedHashMap<>();
         Set<String> orderedAfter = new HashSet<>();
+        // O(orders): a time and an amount per placed order, nothing per click
+        Map<String, OrderHistory.Builder> orders = new HashMap<>();
         long first = Long.MAX_VALUE;
         int applied = 0;
         for (ShopEvent e : events) {
@@ -78,6 +85,7 @@ public record TrainingSet(
             profiles.put(e.userId(), ProfileCodec.decode(ProfileCodec.encode(profile)));
             List<String> t = titles.computeIfAbsent(e.userId(), u -> new ArrayList<>());
             if (e.event() instanceof OrderEvent o) {
+                record(orders.computeIfAbsent(e.userId(), u -> new OrderHistory.Builder()), o);
                 o.getLines().stream()
                         .map(OrderLine::getTitle)
                         .filter(x -> x != null)
@@ -93,12 +101,15 @@ public record TrainingSet(
         List<String> users = new ArrayList<>(profiles.keySet());
         List<UserProfile> ps = new ArrayList<>();
         List<double[]> raw = new ArrayList<>();
+        List<OrderHistory> histories = new ArrayList<>();
         boolean[] churned = new boolean[users.size()];
         for (int i = 0; i < users.size(); i++) {
             UserProfile p = profiles.get(users.get(i));
             ps.add(p);
             raw.add(FeatureVectorizer.raw(p, cut, builder.settings(), textDimension));
             churned[i] = !orderedAfter.contains(users.get(i));
+            OrderHistory.Builder h = orders.get(users.get(i));
+            histories.add(h == null ? OrderHistory.NONE : h.build());
         }
         if (users.isEmpty()) {
             throw new IllegalArgumentException(
@@ -112,8 +123,22 @@ public record TrainingSet(
                 List.copyOf(raw),
                 horizon == null ? null : churned,
                 titles,
+                List.copyOf(histories),
                 Instant.ofEpochMilli(first),
-                asOf);
+                asOf,
+                horizon);
+    }
+
+    private static void record(OrderHistory.Builder history, OrderEvent order) {
+        double amount = 0;
+        for (OrderLine line : order.getLines()) {
+            amount += line.getQuantity() * line.getUnitPrice();
+        }
+        if (order.getStatus() == OrderStatus.PLACED) {
+            history.placed(order.getEventTime().toEpochMilli(), amount);
+        } else if (order.getStatus() == OrderStatus.RETURNED) {
+            history.returned(Math.abs(amount));
+        }
     }
 
     public int size() {

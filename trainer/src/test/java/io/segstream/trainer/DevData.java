@@ -58,6 +58,17 @@ final class DevData {
                 n -> {});
     }
 
+    /** The same events cut one horizon earlier, labelled up to {@link #AS_OF}. */
+    static TrainingSet past(CachingTextEncoder encoder, List<ShopEvent> events) {
+        return TrainingSet.of(
+                events,
+                AS_OF.minus(HORIZON),
+                HORIZON,
+                new ProfileBuilder(ProfileSettings.defaults(), encoder),
+                encoder.dimension(),
+                n -> {});
+    }
+
     static Trainer trainer(CachingTextEncoder encoder) {
         return new Trainer(encoder, info(encoder), ProfileSettings.defaults(), step -> {});
     }
