@@ -64,6 +64,7 @@ final class SegmentSizes {
         }
         if (to != null) {
             add(to, 1);
+            moves(to); // the gauge reads 0 from a segment's first member, not "no data"
         }
         if (from != null && !from.equals(to)) {
             long hour = Math.floorDiv(eventTime, HOUR_MS);

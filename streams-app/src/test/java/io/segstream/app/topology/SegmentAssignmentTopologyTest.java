@@ -174,7 +174,8 @@ class SegmentAssignmentTopologyTest {
         h.clicks.pipeInput("u-1", view("u-1", T0, "Red retrospot mug", "Home/Kitchen", 2.55));
         h.orders.pipeInput("u-1", order("u-1", at(1), line("Red retrospot mug", 6, 2.55)));
         h.clicks.pipeInput("u-2", view("u-2", T0, "Blue polkadot bowl", "Home/Kitchen", 1.25));
-        assertThat(gaugeBySegment("segstream.segment.moves.24h")).isEmpty();
+        assertThat(gaugeBySegment("segstream.segment.moves.24h"))
+                .containsExactlyEntriesOf(java.util.Map.of("0", 0.0));
 
         h.orders.pipeInput("u-1", order("u-1", at(2), line("Jumbo bag red retrospot", 10, 1.95)));
         assertThat(gaugeBySegment("segstream.segment.moves.24h"))
