@@ -89,7 +89,7 @@ class ConfluentFormatIntegrationTest {
                                 : "")
                         + (maybePython.isEmpty()
                                 ? "Confluent's Python client (apt-get install"
-                                        + " python3-confluent-kafka python3-avro)"
+                                        + " python3-confluent-kafka python3-avro python3-requests)"
                                 : "");
         if (required && !missing.isEmpty()) {
             throw new IllegalStateException("Confluent wire-format tests need " + missing);
