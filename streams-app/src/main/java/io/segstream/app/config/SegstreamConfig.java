@@ -117,6 +117,13 @@ public final class SegstreamConfig extends AbstractConfig {
                     + "stay stuck in a poor optimum and keep the scaling of the seed while the "
                     + "customers change. 0 turns re-fits off.";
 
+    public static final String REFIT_BACKOFF_MAX_CONFIG = "kmeans.refit.backoff.max";
+    static final String REFIT_BACKOFF_MAX_DOC =
+            "The interval between re-fits (kmeans.refit.every.records) doubles with each major "
+                    + "version up to this many times itself: a young model is corrected often, a "
+                    + "mature one, whose every re-fit re-scores everyone, less often. 1 keeps the "
+                    + "interval constant.";
+
     public static final String REFIT_MIN_MOVED_CONFIG = "kmeans.refit.min.moved.share";
     static final String REFIT_MIN_MOVED_DOC =
             "Least share of the re-fit panel a re-fit must move (scored with the hysteresis, against "
@@ -432,6 +439,13 @@ public final class SegstreamConfig extends AbstractConfig {
                             Range.atLeast(0L),
                             Importance.MEDIUM,
                             REFIT_EVERY_DOC)
+                    .define(
+                            REFIT_BACKOFF_MAX_CONFIG,
+                            Type.INT,
+                            4,
+                            Range.between(1, 1024),
+                            Importance.LOW,
+                            REFIT_BACKOFF_MAX_DOC)
                     .define(
                             REFIT_MIN_MOVED_CONFIG,
                             Type.DOUBLE,

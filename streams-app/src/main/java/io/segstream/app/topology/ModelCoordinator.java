@@ -158,7 +158,7 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
         // counted in events scored by every delta received, dropped ones included: while tasks lag
         // behind a re-fit their deltas are dropped, but their samples still refresh the panel
         long scored = delta.getDeltas().stream().mapToLong(d -> d.getCount()).sum();
-        if (panel.refitDue(scored, config.getLong(SegstreamConfig.REFIT_EVERY_CONFIG))) {
+        if (panel.refitDue(scored, refitInterval(current))) {
             SegmentModel refit = panel.refit(aboveGlobal(next != null ? next : current), at);
             if (refit != null) {
                 next = refit;
@@ -174,6 +174,24 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
         if (next != null) {
             publish(next, record.timestamp());
         }
+    }
+
+    /**
+     * Events between two re-fits under {@code current}: {@code kmeans.refit.every.records}, doubled
+     * for each major version so far up to {@code kmeans.refit.backoff.max} times. A young model is
+     * corrected often; each published re-fit re-scores everyone and moves the customers near a
+     * boundary, so a mature one is re-fitted less often, yet still regularly.
+     */
+    private long refitInterval(SegmentModel current) {
+        return refitInterval(
+                config.getLong(SegstreamConfig.REFIT_EVERY_CONFIG),
+                config.getInt(SegstreamConfig.REFIT_BACKOFF_MAX_CONFIG),
+                current.getMajorVersion());
+    }
+
+    static long refitInterval(long every, int backoffMax, int majorVersion) {
+        int doublings = Math.min(30, Math.max(0, majorVersion - 1));
+        return every * Math.min(backoffMax, 1L << doublings);
     }
 
     /** The next online version with the delta's mini-batch applied; null when nothing applies. */
