@@ -146,6 +146,10 @@ class ConfluentFormatIntegrationTest {
                                                 List.of("cf.segment-changes"),
                                                 r -> format.decode(SegmentChange.class, r.value())))
                                 .equals(want.keySet()));
+        // the model loop may still move users after that: both clients read once it has settled,
+        // or Confluent's client, stopping after as many records, would read another interleaving
+        // of the partitions than the one the Java read saw
+        awaitSettled("cf.segment-changes", Duration.ofMinutes(1));
         List<SegmentChange> java =
                 TopicReader.readAll(
                         kafka.clientProperties(),
@@ -510,6 +514,23 @@ class ConfluentFormatIntegrationTest {
             return l.stream().map(ConfluentFormatIntegrationTest::plain).toList();
         }
         return v;
+    }
+
+    /** Waits until {@code topic} has not grown for 3 s. */
+    private static void awaitSettled(String topic, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int before = -1;
+        while (true) {
+            int now = TopicReader.readAll(kafka.clientProperties(), List.of(topic), r -> r).size();
+            if (now == before) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(topic + " still growing after " + timeout);
+            }
+            before = now;
+            Thread.sleep(3000);
+        }
     }
 
     private static void await(Duration timeout, BooleanSupplier done) throws InterruptedException {
