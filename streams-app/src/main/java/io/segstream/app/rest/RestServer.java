@@ -964,21 +964,17 @@ public final class RestServer implements AutoCloseable {
      */
     private Map<String, long[]> localMembership() {
         Map<String, long[]> out = new java.util.TreeMap<>();
-        registry.find("segstream.segment.users")
-                .gauges()
-                .forEach(
-                        g ->
-                                out.computeIfAbsent(g.getId().getTag("segment"), k -> new long[2])[
-                                                0] +=
-                                        Math.round(g.value()));
-        registry.find("segstream.segment.moves.24h")
-                .gauges()
-                .forEach(
-                        g ->
-                                out.computeIfAbsent(g.getId().getTag("segment"), k -> new long[2])[
-                                                1] +=
-                                        Math.round(g.value()));
+        sumBySegment("segstream.segment.users", 0, out);
+        sumBySegment("segstream.segment.moves.24h", 1, out);
         return out;
+    }
+
+    /** Adds each segment's per-task gauge {@code name} into slot {@code slot} of its entry. */
+    private void sumBySegment(String name, int slot, Map<String, long[]> out) {
+        for (var gauge : registry.find(name).gauges()) {
+            long[] m = out.computeIfAbsent(gauge.getId().getTag("segment"), k -> new long[2]);
+            m[slot] += Math.round(gauge.value());
+        }
     }
 
     /** The centroid's behavioural features as z-scores, strongest first. */
