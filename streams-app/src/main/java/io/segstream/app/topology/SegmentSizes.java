@@ -78,12 +78,6 @@ final class SegmentSizes {
         }
     }
 
-    /** Adds and drops of {@code segment} in the 24 hours of event time up to the latest move. */
-    long movesLastDay(int segment) {
-        HourlyMoves m = moves.get(segment);
-        return m == null ? 0 : m.lastDay.get();
-    }
-
     long size(int segment) {
         AtomicLong n = sizes.get(segment);
         return n == null ? 0 : n.get();
@@ -99,16 +93,13 @@ final class SegmentSizes {
                 segment,
                 s -> {
                     HourlyMoves m = new HourlyMoves();
-                    gauges.add(
-                            Gauge.builder("segstream.segment.moves.24h", m.lastDay, AtomicLong::get)
-                                    .description(
-                                            "Adds and drops of a segment among a stream task's"
-                                                    + " users over the last 24 h of event time"
-                                                    + " (first assignments left out; divided by"
-                                                    + " segstream.segment.users: its volatility)")
-                                    .tag("segment", Integer.toString(s))
-                                    .tag("task", task)
-                                    .register(registry));
+                    gauge(
+                            "segstream.segment.moves.24h",
+                            "Adds and drops of a segment among a stream task's users over the last"
+                                    + " 24 h of event time (first assignments left out; divided by"
+                                    + " segstream.segment.users: its volatility)",
+                            s,
+                            m.lastDay);
                     return m;
                 });
     }
@@ -151,16 +142,23 @@ final class SegmentSizes {
                 segment,
                 s -> {
                     AtomicLong n = new AtomicLong();
-                    gauges.add(
-                            Gauge.builder("segstream.segment.users", n, AtomicLong::get)
-                                    .description(
-                                            "Users in a segment among a stream task's users (sum"
-                                                    + " over tasks: the segment's size)")
-                                    .tag("segment", Integer.toString(s))
-                                    .tag("task", task)
-                                    .register(registry));
+                    gauge(
+                            "segstream.segment.users",
+                            "Users in a segment among a stream task's users (sum over tasks: the"
+                                    + " segment's size)",
+                            s,
+                            n);
                     return n;
                 });
+    }
+
+    private void gauge(String name, String description, int segment, AtomicLong value) {
+        gauges.add(
+                Gauge.builder(name, value, AtomicLong::get)
+                        .description(description)
+                        .tag("segment", Integer.toString(segment))
+                        .tag("task", task)
+                        .register(registry));
     }
 
     /** A task that moved to another instance must not report here any more. */
