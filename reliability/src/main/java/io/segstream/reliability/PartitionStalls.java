@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -204,6 +205,38 @@ final class PartitionStalls implements AutoCloseable {
                 .mapToDouble(Map.Entry::getValue)
                 .max()
                 .orElse(Double.NaN);
+    }
+
+    /**
+     * Share of the input topics' records that the group has committed, from 0 to 1; 0 while the
+     * offsets cannot be read. Meant for an input that is entirely on the broker already.
+     */
+    double inputShare() {
+        try {
+            Set<TopicPartition> partitions =
+                    admin.describeTopics(input).allTopicNames().get().values().stream()
+                            .flatMap(
+                                    d ->
+                                            d.partitions().stream()
+                                                    .map(
+                                                            p ->
+                                                                    new TopicPartition(
+                                                                            d.name(),
+                                                                            p.partition())))
+                            .collect(Collectors.toSet());
+            long end =
+                    ends(partitions, IsolationLevel.READ_UNCOMMITTED).values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum();
+            long done =
+                    committed().entrySet().stream()
+                            .filter(e -> input.contains(e.getKey().topic()))
+                            .mapToLong(Map.Entry::getValue)
+                            .sum();
+            return end == 0 ? 0 : (double) done / end;
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     /** The group's committed offsets on the monitored topics; empty while they cannot be read. */

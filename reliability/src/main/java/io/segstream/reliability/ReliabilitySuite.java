@@ -97,7 +97,7 @@ public final class ReliabilitySuite {
         Path root = Path.of(opts.getOrDefault("root", ".")).toAbsolutePath().normalize();
         int users = Integer.parseInt(opts.getOrDefault("users", "20000"));
         int kills = Integer.parseInt(opts.getOrDefault("kills", "10"));
-        double rate = Double.parseDouble(opts.getOrDefault("rate", "4000"));
+        double rate = Double.parseDouble(opts.getOrDefault("rate", "0"));
         long seed = Long.parseLong(opts.getOrDefault("seed", "42"));
         List<String> chosen = List.of(opts.getOrDefault("scenarios", "1,2,3,4,5,6").split(","));
         Path work = Files.createTempDirectory("segstream-reliability");
@@ -143,7 +143,8 @@ public final class ReliabilitySuite {
         System.err.println(
                 "reliability/run: "
                         + problem
-                        + "\nusage: reliability/run [--users N] [--kills N] [--rate EV_PER_S]"
+                        + "\nusage: reliability/run [--users N] [--kills N] [--rate EV_PER_S, 0: all input on"
+                        + " the broker first]"
                         + " [--scenarios 1,2,3,4,5,6] [--seed S] [--static-membership true|false]"
                         + " [--set key=value,...]"
                         + " [--keep true]");
@@ -160,11 +161,13 @@ public final class ReliabilitySuite {
         }
         System.out.printf(
                 Locale.ROOT,
-                "reliability suite: %,d generated users, %d kills, input at %.0f events/s, %s"
-                        + " membership, settings %s; work dir %s%n",
+                "reliability suite: %,d generated users, %d kills, input %s, %s membership,"
+                        + " settings %s; work dir %s%n",
                 users,
                 kills,
-                rate,
+                rate <= 0
+                        ? "on the broker before the instances start"
+                        : String.format(Locale.ROOT, "produced live at %.0f events/s", rate),
                 staticMembers ? "static" : "dynamic",
                 extraSettings,
                 workDir);
@@ -254,16 +257,18 @@ public final class ReliabilitySuite {
         int notRunning;
         try {
             run.prepare(model);
-            for (int i = 0; i < scenario.instances(); i++) {
-                run.startInstance();
+            FuzzInput fuzz = scenario.fuzz() ? new FuzzInput(run.topics(), seed) : null;
+            if (rate <= 0) {
+                run.produceBacklog(input, fuzz);
             }
+            run.startInstances(scenario.instances());
             notRunning =
                     run.drive(
                             input,
-                            // the reference has no fault to spread the input around
-                            reference == null ? Math.max(rate, 20_000) : rate,
+                            // the reference has no fault to spread a live input around
+                            rate <= 0 ? 0 : reference == null ? Math.max(rate, 20_000) : rate,
                             scenario.plan(),
-                            scenario.fuzz() ? new FuzzInput(run.topics(), seed) : null);
+                            fuzz);
         } finally {
             run.stopAll();
         }
@@ -331,15 +336,25 @@ public final class ReliabilitySuite {
                         "kill -9 one of two instances " + kills + " times",
                         2,
                         run -> {
-                            // mid-stream only: a kill after the input ended tests nothing
-                            for (int i = 0; i < kills && run.progressShare() < 1; i++) {
-                                Thread.sleep(2000 + random.nextInt(4000));
+                            // mid-stream only: a kill after the input ended tests nothing. Kill
+                            // i comes at a random moment of the i-th of kills + 1 equal shares of
+                            // the input, or at once if the last recovery took longer.
+                            int done = 0;
+                            for (; done < kills && run.progressShare() < 1; done++) {
+                                awaitProgress(run, (done + random.nextDouble()) / (kills + 1));
+                                if (run.progressShare() >= 1) {
+                                    break;
+                                }
                                 AppInstance victim =
                                         run.instances().get(random.nextInt(run.instances().size()));
                                 ScenarioRun.Fault fault = run.fault(victim);
                                 victim.kill();
                                 run.restart(victim);
                                 run.awaitRecovery(fault);
+                            }
+                            if (done < kills) {
+                                System.out.printf(
+                                        "  %d of %d kills: the input was processed%n", done, kills);
                             }
                         }));
         s.put(

@@ -29,9 +29,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * One scenario from start to verdict: its own topics and application id on the shared broker, the
- * pinned model, the instances, the input produced at a steady rate while the scenario's faults are
- * injected, then the wait until everything is processed, the instances' health, a clean stop and
- * the outputs. The fault plan drives the instances and the broker through this class.
+ * pinned model, the input (on the broker before the first instance starts, or produced live at a
+ * steady rate), the instances while the scenario's faults are injected, then the wait until
+ * everything is processed, the instances' health, a clean stop and the outputs. The fault plan
+ * drives the instances and the broker through this class.
  */
 final class ScenarioRun {
 
@@ -39,15 +40,6 @@ final class ScenarioRun {
     interface Plan {
         void run(ScenarioRun run) throws Exception;
     }
-
-    /**
-     * How long a task waits for data on an input partition that has none buffered before it
-     * processes the others, so that a user's clicks and orders (two topics) merge by event time
-     * even when one topic's record reaches the broker a little later. It did not remove the users
-     * whose final segment differs from the reference (docs/decisions.md), but it takes one source
-     * of timing out of the comparison.
-     */
-    static final String MAX_TASK_IDLE_MS = "1000";
 
     private final String name;
     private final BrokerCluster brokers;
@@ -63,6 +55,7 @@ final class ScenarioRun {
     private final AtomicLong produced = new AtomicLong();
     private int started;
     private volatile long inputSize;
+    private volatile boolean live;
 
     ScenarioRun(
             String name,
@@ -86,7 +79,6 @@ final class ScenarioRun {
         settings.put(SegstreamConfig.LEARNING_ENABLED_CONFIG, "false");
         settings.put(SegstreamConfig.AGING_INTERVAL_MS_CONFIG, "0");
         settings.put("kafka.num.stream.threads", "1");
-        settings.put("kafka.max.task.idle.ms", MAX_TASK_IDLE_MS);
         settings.putAll(extraSettings);
         Map<String, Object> all = new HashMap<>(settings);
         all.put(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG, brokers.bootstrapServers());
@@ -117,9 +109,15 @@ final class ScenarioRun {
         return instances;
     }
 
-    /** Share of the input acknowledged by the broker so far. */
+    /**
+     * Share of the input done so far: acknowledged by the broker when it is produced live, or
+     * committed by the application when it was all on the broker before the first instance started.
+     */
     double progressShare() {
-        return inputSize == 0 ? 0 : (double) produced.get() / inputSize;
+        if (live) {
+            return inputSize == 0 ? 0 : (double) produced.get() / inputSize;
+        }
+        return partitionStalls.inputShare();
     }
 
     /** Creates the topics and publishes the pinned model. */
@@ -147,18 +145,32 @@ final class ScenarioRun {
 
     /** Starts a new instance and waits until it is ready; returns it. */
     AppInstance startInstance() throws Exception {
-        AppInstance instance =
-                new AppInstance(
-                        name + "-" + (++started),
-                        launcher,
-                        brokers.bootstrapServers(),
-                        settings,
-                        workDir,
-                        staticMembers);
-        instance.start();
-        instances.add(instance);
-        awaitReady(instance);
-        return instance;
+        return startInstances(1).get(0);
+    }
+
+    /**
+     * Starts {@code n} new instances at once, so that they join the group together rather than one
+     * after the other over a backlog, and waits until all are ready.
+     */
+    List<AppInstance> startInstances(int n) throws Exception {
+        List<AppInstance> launched = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            AppInstance instance =
+                    new AppInstance(
+                            name + "-" + (++started),
+                            launcher,
+                            brokers.bootstrapServers(),
+                            settings,
+                            workDir,
+                            staticMembers);
+            instance.start();
+            instances.add(instance);
+            launched.add(instance);
+        }
+        for (AppInstance instance : launched) {
+            awaitReady(instance);
+        }
+        return launched;
     }
 
     /** Starts {@code instance} again (same state dir and port), and waits until it is ready. */
@@ -238,31 +250,49 @@ final class ScenarioRun {
     }
 
     /**
-     * Produces the input at {@code rate} while {@code plan} runs, then waits until everything is
-     * processed; returns how many instances were not RUNNING at the end.
+     * Puts the whole input (and {@code fuzz}, if any) on the broker before any instance starts, so
+     * that every task merges a user's clicks and orders by event time: with data known to be on the
+     * broker a task waits to fetch it rather than go on without it. Call before {@link
+     * #startInstance()} and {@link #drive}.
      */
-    int drive(RecordedInput input, double rate, Plan plan) throws Exception {
-        return drive(input, rate, plan, null);
+    void produceBacklog(RecordedInput input, FuzzInput fuzz) throws InterruptedException {
+        inputSize = input.events().size();
+        input.produce(brokers.bootstrapServers(), config, Double.POSITIVE_INFINITY, produced, fuzz);
     }
 
-    /** As {@link #drive(RecordedInput, double, Plan)}, with {@code fuzz} mixed into the input. */
+    /**
+     * Runs {@code plan} while the instances process the input, then waits until everything is
+     * processed; returns how many instances were not RUNNING at the end. With {@code rate} above 0
+     * the input is produced live at that rate meanwhile, and {@code fuzz} mixed into it; otherwise
+     * {@link #produceBacklog} must have put it on the broker already.
+     */
     int drive(RecordedInput input, double rate, Plan plan, FuzzInput fuzz) throws Exception {
-        inputSize = input.events().size();
-        Thread producer =
-                new Thread(
-                        () -> {
-                            try {
-                                input.produce(
-                                        brokers.bootstrapServers(), config, rate, produced, fuzz);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        },
-                        name + "-producer");
-        producer.start();
+        Thread producer = null;
+        if (rate > 0) {
+            live = true;
+            inputSize = input.events().size();
+            producer =
+                    new Thread(
+                            () -> {
+                                try {
+                                    input.produce(
+                                            brokers.bootstrapServers(),
+                                            config,
+                                            rate,
+                                            produced,
+                                            fuzz);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            },
+                            name + "-producer");
+            producer.start();
+        }
         try (LookupProbe probe = new LookupProbe(() -> instances, input.earlyUsers(50)).start()) {
             plan.run(this);
-            producer.join();
+            if (producer != null) {
+                producer.join();
+            }
             awaitProcessed(input);
             lookupGap = probe.longestGapSeconds();
         }
