@@ -95,6 +95,9 @@ final class RecordedInput {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // one batch in flight per partition: a burst into topics whose leaders were elected a
+        // moment ago left batches retrying OUT_OF_ORDER_SEQUENCE_NUMBER until delivery timed out
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_000_000);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

@@ -3,6 +3,7 @@ package io.segstream.app.topology;
 import io.segstream.schemas.ClickEvent;
 import io.segstream.schemas.DeletionRequest;
 import io.segstream.schemas.OrderEvent;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
@@ -30,14 +31,13 @@ final class EventTimeExtractor implements TimestampExtractor {
         } else if (v instanceof DeletionRequest d) {
             t = d.getRequestTime().toEpochMilli();
         }
-        if (t >= 0 && events.acceptsTime(t)) {
+        if (t >= 0 && events.accepts((SpecificRecord) v)) {
             return t;
         }
-        // a time the validation refuses (1970, 2100) would move the task's stream time, and with it
-        // every stream-time punctuation and the sweep's clock, before the record is dead-lettered
-        if (t < 0 && record.timestamp() >= 0) {
-            return record.timestamp();
-        }
+        // a record bound for the dead-letter topic keeps the partition's time. Its own (a refused
+        // 2100, the producer's clock on a null value, a plausible time on an order with a NaN
+        // price) would move the task's stream time and reorder the time-ordered merge of a user's
+        // clicks and orders behind it
         return Math.max(0, partitionTime);
     }
 }

@@ -47,6 +47,24 @@ final class Events {
      * dead-lettered.
      */
     String validate(SpecificRecord event) {
+        String user = check(event);
+        if (!fatalUser.isEmpty() && fatalUser.equals(user)) {
+            throw new InjectedFatalException(user);
+        }
+        return user;
+    }
+
+    /** Whether {@link #validate} passes {@code event} rather than dead-letter it. */
+    boolean accepts(SpecificRecord event) {
+        try {
+            check(event);
+            return true;
+        } catch (InvalidEventException e) {
+            return false;
+        }
+    }
+
+    private String check(SpecificRecord event) {
         if (event == null) {
             throw new InvalidEventException(Reason.UNDECODABLE, "Empty record (null value)");
         }
@@ -115,11 +133,7 @@ final class Events {
         if (id == null || id.isBlank()) {
             throw new InvalidEventException(Reason.MISSING_USER_ID, "Event has no user id");
         }
-        String user = id.trim();
-        if (!fatalUser.isEmpty() && fatalUser.equals(user)) {
-            throw new InjectedFatalException(user);
-        }
-        return user;
+        return id.trim();
     }
 
     private void checkPrice(Double price) {
@@ -132,11 +146,6 @@ final class Events {
             throw new InvalidEventException(
                     Reason.INVALID_PRICE, "Price " + price + " is over the limit of " + maxPrice);
         }
-    }
-
-    /** Whether an event time passes validation: neither before the minimum nor too far ahead. */
-    boolean acceptsTime(long eventTime) {
-        return eventTime >= minEventTimeMs && eventTime <= wallClock.getAsLong() + maxFutureMs;
     }
 
     private void checkTime(long eventTime) {

@@ -24,13 +24,17 @@ class EventTimeExtractorTest {
                             ""));
 
     private long extract(Instant eventTime) {
+        return extract(eventTime, 10);
+    }
+
+    private long extract(Instant eventTime, double price) {
         ConsumerRecord<Object, Object> record =
                 new ConsumerRecord<>(
                         "clicks",
                         0,
                         0,
                         "u1",
-                        TopologyHarness.view("u1", eventTime, "Red dress", "dresses", 10));
+                        TopologyHarness.view("u1", eventTime, "Red dress", "dresses", price));
         return extractor.extract(record, PARTITION_TIME);
     }
 
@@ -44,5 +48,29 @@ class EventTimeExtractorTest {
     void shouldNotLetATimeTheValidationRefusesMoveStreamTime() {
         assertEquals(PARTITION_TIME, extract(Instant.parse("2100-01-01T00:00:00Z")));
         assertEquals(PARTITION_TIME, extract(Instant.parse("1970-01-02T00:00:00Z")));
+    }
+
+    @Test
+    void shouldStampAnEventBoundForTheDeadLetterTopicWithThePartitionTime() {
+        assertEquals(PARTITION_TIME, extract(NOW.minusSeconds(3600), Double.NaN));
+    }
+
+    @Test
+    void shouldStampARecordWithoutAnEventWithThePartitionTimeNotItsProducersClock() {
+        ConsumerRecord<Object, Object> nullValue =
+                new ConsumerRecord<>(
+                        "clicks",
+                        0,
+                        0,
+                        NOW.toEpochMilli(),
+                        org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                        0,
+                        0,
+                        "u1",
+                        null,
+                        new org.apache.kafka.common.header.internals.RecordHeaders(),
+                        java.util.Optional.empty());
+        assertEquals(PARTITION_TIME, extractor.extract(nullValue, PARTITION_TIME));
+        assertEquals(0, extractor.extract(nullValue, -1));
     }
 }
