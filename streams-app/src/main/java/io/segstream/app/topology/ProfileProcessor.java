@@ -129,6 +129,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                 new SegmentScorer(
                         context,
                         config.getDouble(SegstreamConfig.HYSTERESIS_CONFIG),
+                        config.getInt(SegstreamConfig.MIN_EVENTS_CONFIG),
                         sizes,
                         registry);
         this.sweep =
@@ -227,7 +228,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         if (stale) {
             sweep.rescoredAtEvent();
         }
-        if (learning) {
+        if (learning && profile.segment() != UserProfile.NO_SEGMENT) {
             deltas.add(profile.segment(), x);
             panel.offer(user, profile);
         }
