@@ -64,12 +64,6 @@ public final class SegstreamConfig extends AbstractConfig {
             "A customer moves only when the new centroid is closer than (1 - this) times the distance "
                     + "to the current one, so that customers near a boundary do not flap.";
 
-    public static final String MIN_EVENTS_CONFIG = "assignment.min.events";
-    static final String MIN_EVENTS_DOC =
-            "Events a customer must have before their first segment assignment: a profile of one or "
-                    + "two clicks says little, and a first guess made on it is mostly undone by the "
-                    + "next events. Until then lookups answer that the customer has no segment yet.";
-
     public static final String TEXT_WEIGHT_CONFIG = "features.text.weight";
     static final String TEXT_WEIGHT_DOC =
             "Weight of the text-interest block in the seeded model (0 = behaviour only).";
@@ -376,13 +370,6 @@ public final class SegstreamConfig extends AbstractConfig {
                             Range.between(0.0, 0.9),
                             Importance.MEDIUM,
                             HYSTERESIS_DOC)
-                    .define(
-                            MIN_EVENTS_CONFIG,
-                            Type.INT,
-                            1,
-                            Range.between(1, 1000),
-                            Importance.MEDIUM,
-                            MIN_EVENTS_DOC)
                     .define(
                             TEXT_WEIGHT_CONFIG,
                             Type.DOUBLE,

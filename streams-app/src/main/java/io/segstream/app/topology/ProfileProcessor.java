@@ -129,7 +129,6 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                 new SegmentScorer(
                         context,
                         config.getDouble(SegstreamConfig.HYSTERESIS_CONFIG),
-                        config.getInt(SegstreamConfig.MIN_EVENTS_CONFIG),
                         sizes,
                         registry);
         this.sweep =
@@ -228,7 +227,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         if (stale) {
             sweep.rescoredAtEvent();
         }
-        if (learning && profile.segment() != UserProfile.NO_SEGMENT) {
+        if (learning) {
             deltas.add(profile.segment(), x);
             panel.offer(user, profile);
         }

@@ -36,18 +36,15 @@ final class SegmentScorer {
 
     private final ProcessorContext<String, Output> context;
     private final NearestCentroid withMargin;
-    private final int minEvents;
     private final SegmentSizes sizes;
     private final Map<SegmentChangeType, Counter> changes = new EnumMap<>(SegmentChangeType.class);
 
     SegmentScorer(
             ProcessorContext<String, Output> context,
             double hysteresis,
-            int minEvents,
             SegmentSizes sizes,
             MeterRegistry r) {
         this.context = context;
-        this.minEvents = minEvents;
         this.sizes = sizes;
         this.withMargin = new NearestCentroid(hysteresis);
         // registered once: a registry lookup per change showed in the profile of a busy task
@@ -62,16 +59,12 @@ final class SegmentScorer {
     }
 
     /**
-     * Scores {@code profile} as of {@code now}, updating its assignment, unless the user has fewer
-     * than {@code assignment.min.events} events and no segment yet; returns the user's vector in
-     * model space.
+     * Scores {@code profile} as of {@code now}, updating its assignment; returns the user's vector
+     * in model space.
      */
     double[] score(String user, UserProfile profile, ScoringModel model, long now, Reason reason) {
         double[] x = model.vectorizer().vectorize(profile, now);
         boolean known = profile.segment() != UserProfile.NO_SEGMENT;
-        if (!known && profile.eventCount() < minEvents) {
-            return x;
-        }
         // under a new major the old segment id keeps its claim only when the model carried the
         // ids over from its parent (a re-fit matches new centres to the old ones): then the margin
         // holds the user, so that a re-fit finding the same structure moves nobody

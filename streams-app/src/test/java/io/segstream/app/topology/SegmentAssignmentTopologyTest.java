@@ -157,42 +157,6 @@ class SegmentAssignmentTopologyTest {
     }
 
     @Test
-    void shouldAssignNobodyBeforeTheirMinimumNumberOfEvents() {
-        h.close();
-        h =
-                new TopologyHarness(
-                        encoder,
-                        stateDir,
-                        Map.of(
-                                SegstreamConfig.FLUSH_RECORDS_CONFIG,
-                                10_000_000,
-                                SegstreamConfig.FLUSH_INTERVAL_MS_CONFIG,
-                                Long.MAX_VALUE / 4,
-                                SegstreamConfig.MIN_EVENTS_CONFIG,
-                                3));
-        h.publish(TestModels.ordersModel(1, 1, info, 10, 0, C1));
-        h.clicks.pipeInput("u-1", view("u-1", T0, "Red retrospot mug", "Home/Kitchen", 2.55));
-        h.orders.pipeInput("u-1", order("u-1", at(1), line("Red retrospot mug", 6, 2.55)));
-
-        assertThat(h.changes.readValuesToList()).isEmpty();
-        assertThat(h.segments.readValuesToList()).isEmpty();
-        assertThat(h.profiles().get("u-1").segment()).isEqualTo(UserProfile.NO_SEGMENT);
-
-        h.orders.pipeInput("u-1", order("u-1", at(2), line("Jumbo bag red retrospot", 10, 1.95)));
-
-        // the third event assigns straight to where two orders put the user, with no detour via 0
-        assertThat(h.changes.readValuesToList())
-                .singleElement()
-                .satisfies(
-                        c -> {
-                            assertThat(c.getChangeType())
-                                    .isEqualTo(SegmentChangeType.FIRST_ASSIGNMENT);
-                            assertThat(c.getNewSegment()).isEqualTo(1);
-                            assertThat(c.getEventTime()).isEqualTo(at(2));
-                        });
-    }
-
-    @Test
     void shouldKeepSegmentSizesAsUsersArriveMoveAndAreDeleted() {
         h.clicks.pipeInput("u-1", view("u-1", T0, "Red retrospot mug", "Home/Kitchen", 2.55));
         h.orders.pipeInput("u-1", order("u-1", at(1), line("Red retrospot mug", 6, 2.55)));
