@@ -50,6 +50,7 @@ public final class SchemaCatalog {
                     ClickEvent.class,
                     OrderEvent.class,
                     DeletionRequest.class,
+                    ReviewEvent.class,
                     SegmentAssignment.class,
                     SegmentChange.class,
                     SegmentModel.class,

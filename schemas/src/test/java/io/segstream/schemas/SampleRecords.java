@@ -17,10 +17,24 @@ final class SampleRecords {
                 clickEvent(),
                 orderEvent(),
                 deletionRequest(),
+                reviewEvent(),
                 segmentAssignment(),
                 segmentChange(),
                 segmentModel(),
                 centroidDelta());
+    }
+
+    static ReviewEvent reviewEvent() {
+        return ReviewEvent.newBuilder()
+                .setReviewId("r-3")
+                .setUserId("u-42")
+                .setProductId("p-1001")
+                .setEventTime(T0)
+                .setRating(2)
+                .setRecommended(false)
+                .setTitle("Itchy")
+                .setText("The wool scratches and the colour ran in the first wash.")
+                .build();
     }
 
     static ClickEvent clickEvent() {

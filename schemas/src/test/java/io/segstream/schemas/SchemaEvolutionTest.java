@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -53,6 +55,36 @@ class SchemaEvolutionTest {
         assertThat(decoded.getQueryText()).isEqualTo("red shoes");
         assertThat(decoded.getCurrency()).isNull();
         assertThat(decoded.getEventId()).isNull();
+    }
+
+    @Test
+    void shouldReadAReviewFromAShopThatSendsNoRatingTitleOrRecommendationButNotOneWithoutText() {
+        Schema reader = ReviewEvent.getClassSchema();
+        String required =
+                "{\"name\":\"reviewId\",\"type\":\"string\"},"
+                        + "{\"name\":\"userId\",\"type\":\"string\"},"
+                        + "{\"name\":\"productId\",\"type\":\"string\"},"
+                        + "{\"name\":\"eventTime\",\"type\":{\"type\":\"long\","
+                        + "\"logicalType\":\"timestamp-millis\"}}";
+        Schema textOnly =
+                new Schema.Parser()
+                        .parse(
+                                "{\"type\":\"record\",\"name\":\"ReviewEvent\","
+                                        + "\"namespace\":\"io.segstream.schemas\",\"fields\":["
+                                        + required
+                                        + ",{\"name\":\"text\",\"type\":\"string\"}]}");
+        Schema noText =
+                new Schema.Parser()
+                        .parse(
+                                "{\"type\":\"record\",\"name\":\"ReviewEvent\","
+                                        + "\"namespace\":\"io.segstream.schemas\",\"fields\":["
+                                        + required
+                                        + ",{\"name\":\"rating\",\"type\":\"int\"}]}");
+
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(reader, textOnly).getType())
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(reader, noText).getType())
+                .isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
     }
 
     @Test
