@@ -3,6 +3,7 @@ package io.segstream.bench;
 import io.micrometer.core.instrument.Counter;
 import io.segstream.app.config.SegstreamConfig;
 import io.segstream.app.runtime.ConsumerProgress;
+import io.segstream.app.runtime.QualityTimeline;
 import io.segstream.app.runtime.SegstreamApp;
 import io.segstream.app.runtime.TopicAdmin;
 import io.segstream.app.runtime.TopicReader;
@@ -218,7 +219,7 @@ public final class ScaleBenchmark {
             if (!o.skipCount) {
                 result.count = runCount(o, broker, work, runId, in.events());
             }
-            runSegstream(o, broker, segConfig, simulator, in.events(), result);
+            runSegstream(o, broker, segConfig, simulator, in, result);
         } catch (Exception e) {
             result.failure = e.getClass().getSimpleName() + ": " + e.getMessage();
             e.printStackTrace();
@@ -331,9 +332,10 @@ public final class ScaleBenchmark {
             BrokerProcess broker,
             SegstreamConfig config,
             ShopperSimulator simulator,
-            long events,
+            ScaleInput.Loaded in,
             Result result)
             throws Exception {
+        long events = in.events();
         var os =
                 (com.sun.management.OperatingSystemMXBean)
                         ManagementFactory.getOperatingSystemMXBean();
@@ -378,10 +380,14 @@ public final class ScaleBenchmark {
         Path stateDir = Path.of(config.getString(SegstreamConfig.STATE_DIR_CONFIG));
         try (SegstreamApp app = SegstreamApp.start(config);
                 ModelAdoption adoption = new ModelAdoption(app.registry(), SAMPLE_MS)) {
+            QualityTimeline quality = new QualityTimeline(in.thresholds(), in::persona);
             Rate rate =
                     await(
                             "segstream",
-                            () -> counter(app, "segstream.events"),
+                            () -> {
+                                quality.poll(app);
+                                return counter(app, "segstream.events");
+                            },
                             events,
                             () -> app.streams().state(),
                             start);
@@ -393,6 +399,12 @@ public final class ScaleBenchmark {
                         Duration.ofMinutes(5));
             }
             double committedAt = (System.nanoTime() - start) / 1e9;
+            quality.end(app);
+            result.quality = quality.line();
+            OUT.printf(
+                    "segstream: quality over the backlog (ARI vs planted personas over users with"
+                            + " %d+ events by then; segment changes per user so far): %s; %s%n",
+                    QualityTimeline.MIN_EVENTS, result.quality, QualityTimeline.byType(app));
             long cpu = os.getProcessCpuTime() - cpuStart;
             Duration brokerCpu = broker.cpu().orElse(Duration.ZERO).minus(brokerCpuStart);
             if (jfr != null) {
@@ -775,6 +787,7 @@ public final class ScaleBenchmark {
         int largestModelRecord;
         String largestModelTopic = "n/a";
         String rescore = "n/a";
+        String quality = "n/a";
         long adoptionMaxMillis = -1;
         long p50 = -1;
         long p99 = -1;
@@ -803,7 +816,7 @@ public final class ScaleBenchmark {
                             + " CPU %.3f s per 1,000 events, heap %.0f MiB after GC,"
                             + " RocksDB %.1f MiB = %.0f bytes per profile (%,d profiles),"
                             + " largest model-loop record %,d bytes (%s), re-score sweep %s,"
-                            + " slowest model adoption %s ms,"
+                            + " slowest model adoption %s ms, quality %s,"
                             + " %,d events of %,d users, wall %.0f s%s",
                     countRate,
                     segRate,
@@ -820,6 +833,7 @@ public final class ScaleBenchmark {
                     largestModelTopic,
                     rescore.startsWith("n/a") ? "n/a" : rescore,
                     adoptionMaxMillis < 0 ? "n/a" : Long.toString(adoptionMaxMillis),
+                    quality,
                     events,
                     users,
                     wallSeconds,

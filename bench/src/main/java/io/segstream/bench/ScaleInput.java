@@ -1,5 +1,7 @@
 package io.segstream.bench;
 
+import io.segstream.app.runtime.QualityTimeline;
+import io.segstream.core.dataset.Persona;
 import io.segstream.core.dataset.ShopEvent;
 import io.segstream.core.dataset.ShopperSimulator;
 import io.segstream.schemas.AvroCodec;
@@ -42,6 +44,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class ScaleInput {
 
     static final int RUN_USERS = 10_000;
+    private static final long HOUR = 3_600_000L;
 
     /** Kinds of event, for the mix line. */
     enum Kind {
@@ -57,7 +60,11 @@ final class ScaleInput {
         }
     }
 
-    /** What was generated and produced. */
+    /**
+     * What was generated and produced; {@code personas} holds each user's planted persona by the
+     * number in its id ({@code u00001} at 0), and {@code hourly} the produced events per hour of
+     * event time, for the quality timeline.
+     */
     record Loaded(
             long events,
             long users,
@@ -65,7 +72,34 @@ final class ScaleInput {
             int distinctTitles,
             long searches,
             long uniqueSearches,
-            double seconds) {}
+            double seconds,
+            byte[] personas,
+            java.util.NavigableMap<Long, Long> hourly) {
+
+        /** The planted persona of {@code user}, null for an id the generator did not make. */
+        String persona(String user) {
+            try {
+                int i = Integer.parseInt(user.substring(1)) - 1;
+                return i >= 0 && i < personas.length ? Persona.values()[personas[i]].label() : null;
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                return null;
+            }
+        }
+
+        /** The quality timeline's thresholds: events up to 25, 50 and 75 % of the event time. */
+        long[] thresholds() {
+            if (hourly.isEmpty()) {
+                return new long[3];
+            }
+            return QualityTimeline.thresholds(
+                    hourly.firstKey(),
+                    hourly.lastKey(),
+                    t ->
+                            hourly.headMap(t, true).values().stream()
+                                    .mapToLong(Long::longValue)
+                                    .sum());
+        }
+    }
 
     private static final AvroCodec<ClickEvent> CLICKS = AvroCodec.of(ClickEvent.class);
     private static final AvroCodec<OrderEvent> ORDERS = AvroCodec.of(OrderEvent.class);
@@ -92,10 +126,12 @@ final class ScaleInput {
         List<Path> runs = new ArrayList<>();
         List<ShopEvent> run = new ArrayList<>();
         int[] inRun = {0};
+        byte[] personas = new byte[users];
         simulator.forEachUser(
                 users,
                 seed,
                 (user, persona, events) -> {
+                    personas[Integer.parseInt(user.substring(1)) - 1] = (byte) persona.ordinal();
                     for (ShopEvent e : events) {
                         if (e.event() instanceof ClickEvent c) {
                             if (c.getTitle() != null) {
@@ -126,6 +162,7 @@ final class ScaleInput {
         queries.clear();
 
         Map<Kind, Long> mix = new HashMap<>();
+        java.util.NavigableMap<Long, Long> hourly = new java.util.TreeMap<>();
         long produced = 0;
         PriorityQueue<RunReader> heads =
                 new PriorityQueue<>(
@@ -146,6 +183,7 @@ final class ScaleInput {
                         new ProducerRecord<>(
                                 r.kind.isOrder() ? orders : clicks, null, r.time, r.user, r.value));
                 mix.merge(r.kind, 1L, Long::sum);
+                hourly.merge(r.time / HOUR * HOUR, 1L, Long::sum);
                 produced++;
                 if (r.next()) {
                     heads.add(r);
@@ -167,7 +205,9 @@ final class ScaleInput {
                 titles.size(),
                 searches,
                 unique,
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9,
+                personas,
+                hourly);
     }
 
     /** A producer for bulk replays: one request in flight keeps each partition in order. */

@@ -53,6 +53,36 @@ class ScaleBenchmarkTest {
     }
 
     @Test
+    void shouldFindEachUsersPlantedPersonaAndTheEventsUpToEachQuarterOfTheEventTime() {
+        java.util.NavigableMap<Long, Long> hourly = new java.util.TreeMap<>();
+        long hour = 3_600_000L;
+        for (long h = 0; h <= 100; h++) {
+            hourly.put(h * hour, h < 50 ? 1L : 3L);
+        }
+        ScaleInput.Loaded in =
+                new ScaleInput.Loaded(
+                        251,
+                        2,
+                        java.util.Map.of(),
+                        0,
+                        0,
+                        0,
+                        0,
+                        new byte[] {
+                            (byte) io.segstream.core.dataset.Persona.WINDOW_SHOPPER.ordinal(),
+                            (byte) io.segstream.core.dataset.Persona.BARGAIN_HUNTER.ordinal()
+                        },
+                        hourly);
+
+        assertThat(in.persona("u00002"))
+                .isEqualTo(io.segstream.core.dataset.Persona.BARGAIN_HUNTER.label());
+        assertThat(in.persona("u00003")).isNull();
+        assertThat(in.persona("fuzz-1")).isNull();
+        // hours 0..25 hold one event each; by hour 75, 50 hours of one and 26 of three
+        assertThat(in.thresholds()).containsExactly(26, 50 + 3, 50 + 26 * 3);
+    }
+
+    @Test
     void shouldTakeNearestRankPercentiles() {
         List<Long> sorted = List.of(10L, 20L, 30L, 40L, 50L, 60L, 70L, 80L, 90L, 100L);
 

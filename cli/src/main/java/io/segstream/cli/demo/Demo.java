@@ -5,10 +5,12 @@ import io.segstream.app.embedded.EmbeddedKafkaCluster;
 import io.segstream.app.runtime.ConsumerProgress;
 import io.segstream.app.runtime.EngineStoppedException;
 import io.segstream.app.runtime.InputRecords;
+import io.segstream.app.runtime.QualityTimeline;
 import io.segstream.app.runtime.SegstreamApp;
 import io.segstream.app.runtime.TopicReader;
 import io.segstream.cli.report.HtmlReport;
 import io.segstream.cli.report.ReportBuilder;
+import io.segstream.cli.report.ReportData;
 import io.segstream.core.clustering.AdjustedRandIndex;
 import io.segstream.core.dataset.ShopEvent;
 import io.segstream.core.profile.UserProfile;
@@ -96,7 +98,18 @@ public final class Demo {
             app.awaitRunning(Duration.ofMinutes(2));
             List<ShopEvent> events = input.events();
             ProgressLine bar = new ProgressLine(app, progress, events.size(), input.customers());
-            QualityTimeline quality = new QualityTimeline(events, input.planted());
+            QualityTimeline quality =
+                    new QualityTimeline(
+                            events.isEmpty()
+                                    ? new long[3]
+                                    : QualityTimeline.thresholds(
+                                            events.get(0).time(),
+                                            events.get(events.size() - 1).time(),
+                                            t ->
+                                                    events.stream()
+                                                            .filter(e -> e.time() <= t)
+                                                            .count()),
+                            input.planted().isEmpty() ? null : input.planted()::get);
             Map<String, List<String>> titles = produce(kafka, config, app, events, bar, quality);
             double seconds;
             String appId = config.getString(SegstreamConfig.APPLICATION_ID_CONFIG);
@@ -184,7 +197,7 @@ public final class Demo {
                                     models,
                                     seconds,
                                     ari,
-                                    quality.asReport());
+                                    ReportData.Quality.of(quality.points()));
             HtmlReport.write(report, reportFile);
             out.printf("%nreport written to %s%n", reportFile.toAbsolutePath());
             out.flush();

@@ -1,5 +1,6 @@
 package io.segstream.cli.report;
 
+import io.segstream.app.runtime.QualityTimeline;
 import java.util.List;
 
 /**
@@ -80,7 +81,24 @@ public record ReportData(
      * the planted personas (null entries for real data, or before anyone was scored) and the
      * segment changes per user so far.
      */
-    public record Quality(List<String> points, List<Double> ari, List<Double> changesPerUser) {}
+    public record Quality(List<String> points, List<Double> ari, List<Double> changesPerUser) {
+
+        /** The demo's quality points; NaN (no personas, nobody scored yet) becomes null. */
+        public static Quality of(List<QualityTimeline.Point> points) {
+            return new Quality(
+                    points.stream().map(QualityTimeline.Point::label).toList(),
+                    points.stream()
+                            .map(
+                                    p ->
+                                            Double.isNaN(p.ari())
+                                                    ? null
+                                                    : Math.round(p.ari() * 1000) / 1000.0)
+                            .toList(),
+                    points.stream()
+                            .map(p -> Math.round(p.changesPerUser() * 100) / 100.0)
+                            .toList());
+        }
+    }
 
     /** Users per planted persona and found segment. */
     public record Personas(

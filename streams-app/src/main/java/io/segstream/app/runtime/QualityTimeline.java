@@ -1,54 +1,64 @@
-package io.segstream.cli.demo;
+package io.segstream.app.runtime;
 
 import io.micrometer.core.instrument.Counter;
-import io.segstream.app.runtime.SegstreamApp;
-import io.segstream.cli.report.ReportData;
 import io.segstream.core.clustering.AdjustedRandIndex;
-import io.segstream.core.dataset.ShopEvent;
 import io.segstream.core.profile.UserProfile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.LongUnaryOperator;
 import java.util.stream.Collectors;
 
 /**
- * How good the segments are while the replay runs, not only at its end: when the app has applied
- * the events up to 25 %, 50 % and 75 % of the replay's event time, and once more at the end, the
+ * How good the segments are while a replay runs, not only at its end: when the app has applied the
+ * events up to 25 %, 50 % and 75 % of the replay's event time, and once more at the end, the
  * adjusted Rand index against the planted personas (over users with at least {@value #MIN_EVENTS}
- * events by then) and the segment changes per user so far.
+ * events by then) and the segment changes per user so far. Used by the demo and the scale
+ * benchmark.
  *
  * <p>Events are produced in event-time order, so "applied as many events as the replay holds up to
  * time T" stands for "the stream has reached T"; partitions run a little apart, which this ignores.
  */
-final class QualityTimeline {
+public final class QualityTimeline {
 
-    static final int MIN_EVENTS = 5;
+    public static final int MIN_EVENTS = 5;
     private static final double[] FRACTIONS = {0.25, 0.50, 0.75};
 
     /** The quality at one point of the replay; {@code ari} is NaN without planted personas. */
-    record Point(String label, double ari, int scoredUsers, double changesPerUser) {}
+    public record Point(String label, double ari, int scoredUsers, double changesPerUser) {}
 
-    private final Map<String, String> planted;
-    private final long[] thresholds = new long[FRACTIONS.length];
+    private final Function<String, String> planted;
+    private final long[] thresholds;
     private final List<Point> points = new ArrayList<>();
 
-    QualityTimeline(List<ShopEvent> events, Map<String, String> planted) {
+    /**
+     * @param thresholds the number of events up to 25, 50 and 75 % of the replay's event time (see
+     *     {@link #thresholds})
+     * @param planted each user's planted persona, null for a user without one; null when the replay
+     *     has no personas
+     */
+    public QualityTimeline(long[] thresholds, Function<String, String> planted) {
+        this.thresholds = thresholds.clone();
         this.planted = planted;
-        if (events.isEmpty()) {
-            return;
-        }
-        long first = events.get(0).time();
-        long span = events.get(events.size() - 1).time() - first;
+    }
+
+    /**
+     * The thresholds of a replay from {@code first} to {@code last} (event times), given how many
+     * of its events are at or before a time.
+     */
+    public static long[] thresholds(long first, long last, LongUnaryOperator eventsUpTo) {
+        long[] out = new long[FRACTIONS.length];
         for (int i = 0; i < FRACTIONS.length; i++) {
-            long until = first + (long) (FRACTIONS[i] * span);
-            thresholds[i] = events.stream().filter(e -> e.time() <= until).count();
+            out[i] = eventsUpTo.applyAsLong(first + (long) (FRACTIONS[i] * (last - first)));
         }
+        return out;
     }
 
     /** Takes the points the app has reached since the last call. */
-    void poll(SegstreamApp app) {
+    public void poll(SegstreamApp app) {
         long applied = (long) counted(app, "segstream.events");
         while (points.size() < FRACTIONS.length && applied >= thresholds[points.size()]) {
             points.add(measure(app, Math.round(FRACTIONS[points.size()] * 100) + " %"));
@@ -56,31 +66,17 @@ final class QualityTimeline {
     }
 
     /** The last point, once the replay is processed and the model loop has settled. */
-    void end(SegstreamApp app) {
+    public void end(SegstreamApp app) {
         poll(app);
         points.add(measure(app, "end"));
     }
 
-    List<Point> points() {
+    public List<Point> points() {
         return points;
     }
 
-    /** The points for the report's chart; NaN (no personas, nobody scored yet) becomes null. */
-    ReportData.Quality asReport() {
-        return new ReportData.Quality(
-                points.stream().map(Point::label).toList(),
-                points.stream()
-                        .map(
-                                p ->
-                                        Double.isNaN(p.ari())
-                                                ? null
-                                                : Math.round(p.ari() * 1000) / 1000.0)
-                        .toList(),
-                points.stream().map(p -> Math.round(p.changesPerUser() * 100) / 100.0).toList());
-    }
-
-    /** The demo's one line. */
-    String line() {
+    /** The points in one line. */
+    public String line() {
         return points.stream()
                 .map(
                         p ->
@@ -103,7 +99,7 @@ final class QualityTimeline {
      * The changes so far by type, e.g. "1,500 first assignments, 310 moved, 95 re-scored": moves at
      * events and aging are the customers' own; re-scores come from new major model versions.
      */
-    static String byType(SegstreamApp app) {
+    public static String byType(SegstreamApp app) {
         Map<String, Double> counts = new LinkedHashMap<>();
         app.registry()
                 .find("segstream.segment.changes")
@@ -125,21 +121,21 @@ final class QualityTimeline {
         }
         double changes = counted(app, "segstream.segment.changes");
         double perUser = profiles.isEmpty() ? 0 : changes / profiles.size();
-        if (planted.isEmpty()) {
+        if (planted == null) {
             return new Point(label, Double.NaN, 0, perUser);
         }
         List<String> users =
                 profiles.entrySet().stream()
                         .filter(e -> e.getValue().eventCount() >= MIN_EVENTS)
                         .map(Map.Entry::getKey)
-                        .filter(planted::containsKey)
+                        .filter(u -> planted.apply(u) != null)
                         .toList();
         Map<String, Integer> personaIds = new LinkedHashMap<>();
         int[] truth = new int[users.size()];
         int[] found = new int[users.size()];
         for (int i = 0; i < users.size(); i++) {
             truth[i] =
-                    personaIds.computeIfAbsent(planted.get(users.get(i)), x -> personaIds.size());
+                    personaIds.computeIfAbsent(planted.apply(users.get(i)), x -> personaIds.size());
             // not yet scored counts as a segment of its own: a miss, not a skip
             found[i] = profiles.get(users.get(i)).segment();
         }
