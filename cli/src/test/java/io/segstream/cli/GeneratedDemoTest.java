@@ -68,15 +68,11 @@ class GeneratedDemoTest {
                                         + " (\\d+\\.\\d\\d) changes/user")
                         .matcher(text);
         assertThat(line.find()).as(text).isTrue();
-        // changes so far only grow, and by the end every user has had a first assignment
-        double previous = 0;
-        for (int g : new int[] {1, 2, 3, 5}) {
-            double changes = Double.parseDouble(line.group(g));
-            assertThat(changes).isGreaterThanOrEqualTo(previous);
-            previous = changes;
-        }
-        assertThat(previous).isGreaterThanOrEqualTo(1.0);
+        // the users seen so far grow too (seasonal buyers arrive late), so the ratio need not
+        // grow; by the end every user has had one first assignment, which the count by type shows
+        assertThat(Double.parseDouble(line.group(5))).isGreaterThanOrEqualTo(1.0);
         assertThat(Double.parseDouble(line.group(4))).isGreaterThan(0.5);
+        assertThat(text).contains("segment changes: 1,500 first assignments, ");
     }
 
     @Test
