@@ -32,12 +32,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Titles per second through the encoder's full path (tokenise, run, pool, normalise) against a raw
- * ONNX Runtime session call on the same titles, tokenised beforehand, with the same session
- * options.
+ * Texts per second through the encoder's full path (tokenise, run, pool, normalise) against a raw
+ * ONNX Runtime session call on the same texts, tokenised beforehand, with the same session options.
  *
- * <p>Each operation embeds all 200 real titles in batches of {@code batchSize}, so the score is in
- * titles per second. {@code threads} is ONNX Runtime's intra-op thread count.
+ * <p>Each operation embeds 200 real product titles or 200 real reviews ({@code texts}) in batches
+ * of {@code batchSize}, so the score is in texts per second. {@code threads} is ONNX Runtime's
+ * intra-op thread count.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -49,8 +49,12 @@ import org.openjdk.jmh.infra.Blackhole;
         jvmArgsAppend = {"-DOPT_OUT_TRACKING=true", "-Xss4m"})
 public class EncoderBenchmark {
 
-    @Param({"all-minilm-l6-v2-q", "all-minilm-l6-v2"})
+    @Param({"all-minilm-l6-v2-q", "all-minilm-l6-v2", "bge-small-en-v15-q", "e5-small-v2-q"})
     public String model;
+
+    /** What is encoded: product titles, or customer reviews (longer: up to the 128 tokens). */
+    @Param({"titles", "reviews"})
+    public String texts;
 
     @Param({"1", "2"})
     public int threads;
@@ -70,7 +74,8 @@ public class EncoderBenchmark {
                         .withModel(EncoderModel.fromId(model))
                         .withIntraOpThreads(threads);
         encoder = OnnxTextEncoder.open(config);
-        List<String> titles = BenchData.realTitles();
+        List<String> titles =
+                texts.equals("reviews") ? BenchData.realReviews() : BenchData.realTitles();
         textBatches = new ArrayList<>();
         for (int i = 0; i < titles.size(); i += batchSize) {
             textBatches.add(titles.subList(i, Math.min(titles.size(), i + batchSize)));
@@ -105,7 +110,7 @@ public class EncoderBenchmark {
     }
 
     @Benchmark
-    @OperationsPerInvocation(BenchData.TITLES)
+    @OperationsPerInvocation(BenchData.TEXTS)
     public void encoderFullPath(Blackhole bh) {
         for (List<String> batch : textBatches) {
             bh.consume(encoder.encodeBatch(batch));
@@ -113,7 +118,7 @@ public class EncoderBenchmark {
     }
 
     @Benchmark
-    @OperationsPerInvocation(BenchData.TITLES)
+    @OperationsPerInvocation(BenchData.TEXTS)
     public void rawSessionRun(Blackhole bh) throws OrtException {
         for (Map<String, OnnxTensor> inputs : rawInputs) {
             try (OrtSession.Result result = rawSession.run(inputs)) {

@@ -1,6 +1,5 @@
 package io.segstream.core.encoder;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
@@ -200,9 +199,7 @@ public final class OnnxTextEncoder implements TextEncoder {
         if (texts.isEmpty()) {
             return List.of();
         }
-        Encoding[] encodings =
-                tokenizer.batchEncode(texts.stream().map(t -> t == null ? "" : t).toList());
-        TokenBatch batch = TokenBatch.of(encodings);
+        TokenBatch batch = tokenize(texts);
         try {
             return run(batch);
         } catch (OrtException e) {
@@ -294,7 +291,10 @@ public final class OnnxTextEncoder implements TextEncoder {
 
     /** Tokenises exactly as {@link #encodeBatch} does; benchmarks use it to feed a raw session. */
     public TokenBatch tokenize(List<String> texts) {
-        return TokenBatch.of(tokenizer.batchEncode(texts));
+        String prefix = model.prefix();
+        return TokenBatch.of(
+                tokenizer.batchEncode(
+                        texts.stream().map(t -> prefix + (t == null ? "" : t)).toList()));
     }
 
     @Override
