@@ -45,6 +45,7 @@ final class ScaleInput {
 
     static final int RUN_USERS = 10_000;
     private static final long HOUR = 3_600_000L;
+    private static final Persona[] PERSONAS = Persona.values();
 
     /** Kinds of event, for the mix line. */
     enum Kind {

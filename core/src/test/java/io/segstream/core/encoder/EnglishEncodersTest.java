@@ -17,7 +17,7 @@ class EnglishEncodersTest {
     @EnumSource(
             value = EncoderModel.class,
             names = {"BGE_SMALL_EN_V15_Q", "E5_SMALL_V2_Q"})
-    void shouldRankTheReviewsThatAgreeCloserThanThoseThatDoNot(EncoderModel model) {
+    void shouldRankAgreeingReviewsCloserAndTokenizeWithTheModelsPrefixOnly(EncoderModel model) {
         try (OnnxTextEncoder encoder =
                 OnnxTextEncoder.open(EncoderConfig.defaults().withModel(model))) {
             List<float[]> v =
@@ -29,16 +29,6 @@ class EnglishEncodersTest {
             assertThat(v.get(0)).hasSize(384);
             assertThat(Vectors.cosine(v.get(0), v.get(1)))
                     .isGreaterThan(Vectors.cosine(v.get(0), v.get(2)));
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(
-            value = EncoderModel.class,
-            names = {"BGE_SMALL_EN_V15_Q", "E5_SMALL_V2_Q"})
-    void shouldTokenizeWithTheModelsPrefixOnly(EncoderModel model) {
-        try (OnnxTextEncoder encoder =
-                OnnxTextEncoder.open(EncoderConfig.defaults().withModel(model))) {
             // [CLS] red dress [SEP], and "query" ":" in front for e5
             assertThat(encoder.tokenize(List.of("red dress")).length())
                     .isEqualTo(model.prefix().isEmpty() ? 4 : 6);
