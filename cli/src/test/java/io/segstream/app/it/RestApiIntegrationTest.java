@@ -136,7 +136,8 @@ class RestApiIntegrationTest {
     void shouldForwardUserLookupsWithTheCallersTokenAndFlagTheActiveCopy() throws Exception {
         Set<String> servedBy = new HashSet<>();
         for (String user : users.subList(0, 20)) {
-            HttpResponse<String> r = send(apps.get(0), "GET", "/users/" + user + "/segment", READ);
+            HttpResponse<String> r =
+                    send(apps.get(0), "GET", "/users/" + user + "/segment?from=active", READ);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(r.headers().firstValue(RestServer.SERVED_BY_HEADER)).hasValue("active");
             assertThat(r.headers().firstValue(RestServer.OFFSET_LAG_HEADER)).hasValue("0");
@@ -163,7 +164,7 @@ class RestApiIntegrationTest {
                 send(
                         apps.get(1),
                         "POST",
-                        "/segments/lookup",
+                        "/segments/lookup?from=active",
                         READ,
                         JSON.writeValueAsString(Map.of("userIds", ids)));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -190,6 +191,37 @@ class RestApiIntegrationTest {
                         .get("segmentId")
                         .asInt();
         assertThat(results.get(ids.indexOf(one)).get("segmentId").asInt()).isEqualTo(single);
+        // without from=active, the second instance's copies (active or fresh standby) answer all,
+        // once its standby copies are open
+        String second = "127.0.0.1:" + apps.get(1).restPort();
+        Set<String> nearestServedBy = Set.of();
+        Set<String> nearestServedAs = new HashSet<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!nearestServedBy.equals(Set.of(second)) && System.nanoTime() < deadline) {
+            JsonNode nearest =
+                    JSON.readTree(
+                                    send(
+                                                    apps.get(1),
+                                                    "POST",
+                                                    "/segments/lookup",
+                                                    READ,
+                                                    JSON.writeValueAsString(Map.of("userIds", ids)))
+                                            .body())
+                            .get("results");
+            nearestServedBy = new HashSet<>();
+            nearestServedAs.clear();
+            for (int i = 0; i < ids.size(); i++) {
+                JsonNode entry = nearest.get(i);
+                if (entry.get("status").asText().equals("FOUND")) {
+                    assertThat(entry.get("segmentId")).isEqualTo(results.get(i).get("segmentId"));
+                    nearestServedBy.add(entry.get("servedBy").asText());
+                    nearestServedAs.add(entry.get("servedAs").asText());
+                }
+            }
+            Thread.sleep(200);
+        }
+        assertThat(nearestServedBy).containsExactly(second);
+        assertThat(nearestServedAs).containsExactlyInAnyOrder("active", "standby");
         assertThat(
                         send(apps.get(1), "POST", "/segments/lookup", null, "{\"userIds\":[]}")
                                 .statusCode())
@@ -217,7 +249,7 @@ class RestApiIntegrationTest {
                 .as("a user owned by the second instance, standby on the first")
                 .isNotNull();
         String path = "/users/" + remoteUser + "/segment";
-        HttpResponse<String> viaOwner = send(first, "GET", path, READ);
+        HttpResponse<String> viaOwner = send(first, "GET", path + "?from=active", READ);
         assertThat(viaOwner.headers().firstValue(RestServer.SERVED_BY_HEADER)).hasValue("active");
         HttpResponse<String> standby = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -247,6 +279,15 @@ class RestApiIntegrationTest {
                 .isEqualTo(JSON.readTree(viaOwner.body()).get("segmentId"));
         assertThat(JSON.readTree(standby.body()).get("servedBy").asText())
                 .isEqualTo("127.0.0.1:" + first.restPort());
+        // a plain read is answered by the fresh standby copy here, with no hop to the owner
+        HttpResponse<String> plain = send(first, "GET", path, READ);
+        assertThat(plain.statusCode()).as(plain.body()).isEqualTo(200);
+        assertThat(plain.headers().firstValue(RestServer.SERVED_BY_HEADER)).hasValue("standby");
+        assertThat(Long.parseLong(plain.headers().firstValue(RestServer.OFFSET_LAG_HEADER).get()))
+                .isBetween(0L, 1000L);
+        assertThat(JSON.readTree(plain.body()).get("servedBy").asText())
+                .isEqualTo("127.0.0.1:" + first.restPort());
+        assertThat(send(first, "GET", path + "?from=nearest", READ).statusCode()).isEqualTo(400);
     }
 
     @Test

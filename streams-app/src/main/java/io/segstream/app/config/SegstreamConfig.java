@@ -248,6 +248,16 @@ public final class SegstreamConfig extends AbstractConfig {
     public static final String REST_PORT_CONFIG = "rest.port";
     static final String REST_PORT_DOC = "Port of the REST API; 0 picks a free port.";
 
+    public static final String REST_STANDBY_READ_MAX_LAG_CONFIG = "rest.standby.read.max.lag";
+    static final String REST_STANDBY_READ_MAX_LAG_DOC =
+            "A user read that reaches an instance holding a standby copy of the user's partition is "
+                    + "answered from that copy, without a second hop to the owner, when the copy's "
+                    + "offset lag is known and at most this many changelog records (flagged "
+                    + "'standby' with its lag). With one standby replica and two instances every "
+                    + "instance holds every partition, so no read is forwarded. A request with "
+                    + "?from=active asks the owner first. -1: always forward to the owner "
+                    + "(freshest answer, a second round trip for most reads).";
+
     public static final String REST_ADMIN_TOKEN_CONFIG = "rest.admin.token";
     static final String REST_ADMIN_TOKEN_DOC =
             "Bearer token of the REST API's mutating and admin endpoints (DELETE /users/{id}): a "
@@ -596,6 +606,13 @@ public final class SegstreamConfig extends AbstractConfig {
                             Importance.MEDIUM,
                             REST_PORT_DOC)
                     .define(INSTANCE_ID_CONFIG, Type.STRING, "", Importance.MEDIUM, INSTANCE_ID_DOC)
+                    .define(
+                            REST_STANDBY_READ_MAX_LAG_CONFIG,
+                            Type.LONG,
+                            1000L,
+                            Range.atLeast(-1),
+                            Importance.MEDIUM,
+                            REST_STANDBY_READ_MAX_LAG_DOC)
                     .define(
                             REST_ADMIN_TOKEN_CONFIG,
                             Type.PASSWORD,

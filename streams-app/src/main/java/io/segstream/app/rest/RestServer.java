@@ -68,11 +68,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST API: a user's segment (answered by the instance that owns the user's partition,
- * forwarded there through Kafka Streams metadata when another instance owns it, and by a standby
- * copy when the owner cannot answer), batch lookups, erasure requests, the segments, the model,
- * health and Prometheus metrics. Access is checked by {@link AccessControl}; user ids by {@link
- * UserIds}.
+ * The REST API: a user's segment (answered by this instance's copy of the user's partition, active
+ * or a standby within {@code rest.standby.read.max.lag}; otherwise forwarded to the owner through
+ * Kafka Streams metadata, and answered by a standby copy when the owner cannot), batch lookups,
+ * erasure requests, the segments, the model, health and Prometheus metrics. Access is checked by
+ * {@link AccessControl}; user ids by {@link UserIds}.
  */
 public final class RestServer implements AutoCloseable {
 
@@ -150,6 +150,7 @@ public final class RestServer implements AutoCloseable {
     private final String scheme;
     private final HttpClient http;
     private final CurrentModel currentModel = new CurrentModel();
+    private final long standbyReadMaxLag;
 
     /** Created at the first erasure: an instance that never erases never connects to publish. */
     private DeletionPublisher deletions;
@@ -174,6 +175,7 @@ public final class RestServer implements AutoCloseable {
         this.registry = registry;
         this.lookups = new LookupTimer(registry);
         this.access = AccessControl.of(config);
+        this.standbyReadMaxLag = config.getLong(SegstreamConfig.REST_STANDBY_READ_MAX_LAG_CONFIG);
         String keystore = config.getString(SegstreamConfig.REST_TLS_KEYSTORE_PATH_CONFIG);
         this.scheme = keystore.isEmpty() ? "http" : "https";
         // instances speak HTTP/1.1 only (Jetty without HTTP/2): asking for it spares each new
@@ -360,7 +362,11 @@ public final class RestServer implements AutoCloseable {
             return;
         }
         boolean forwarded = ctx.header(FORWARDED_HEADER) != null;
-        if (!forwarded && meta != null && !meta.activeHost().equals(self)) {
+        boolean ownerOnly = ownerOnly(ctx);
+        if (!forwarded
+                && meta != null
+                && !meta.activeHost().equals(self)
+                && (ownerOnly || !freshStandby(s, meta))) {
             String path = "/users/" + encode(user) + "/" + what;
             Optional<HttpResponse<String>> answer = forwardGet(ctx, meta.activeHost(), path);
             if (answer.isEmpty() && !meta.standbyHosts().contains(self)) {
@@ -400,6 +406,37 @@ public final class RestServer implements AutoCloseable {
             return;
         }
         handler.handle(ctx, s, user, local.profile());
+    }
+
+    /**
+     * {@code ?from=active}: the caller wants the owner's copy (the freshest), not a standby's; a
+     * standby still answers, flagged, when the owner does not.
+     */
+    private static boolean ownerOnly(Context ctx) {
+        String from = ctx.queryParam("from");
+        if (from == null) {
+            return false;
+        }
+        if (!from.equals("active")) {
+            throw new BadRequestException(
+                    "from="
+                            + from
+                            + " is not known; leave it out, or from=active for the owner's copy");
+        }
+        return true;
+    }
+
+    /**
+     * Whether this instance's standby copy of the user's partition may answer instead of the owner:
+     * it exists and is at most {@code rest.standby.read.max.lag} records behind. It spares the read
+     * a second HTTP round trip, which costs more than the read itself.
+     */
+    private boolean freshStandby(KafkaStreams s, KeyQueryMetadata meta) {
+        if (standbyReadMaxLag < 0 || !meta.standbyHosts().contains(self)) {
+            return false;
+        }
+        long lag = lag(s, meta.partition());
+        return lag >= 0 && lag <= standbyReadMaxLag;
     }
 
     private static Map<String, Object> notFound(String user, UserProfile profile) {
@@ -706,6 +743,7 @@ public final class RestServer implements AutoCloseable {
             return;
         }
         boolean forwarded = ctx.header(FORWARDED_HEADER) != null;
+        boolean ownerOnly = ownerOnly(ctx);
         CurrentModel.Decoded model = modelForNames(s);
         Map<String, Map<String, Object>> results = new HashMap<>();
         Map<String, KeyQueryMetadata> metas = new HashMap<>();
@@ -719,7 +757,10 @@ public final class RestServer implements AutoCloseable {
                 continue;
             }
             metas.put(user, meta);
-            if (!forwarded && meta != null && !meta.activeHost().equals(self)) {
+            if (!forwarded
+                    && meta != null
+                    && !meta.activeHost().equals(self)
+                    && (ownerOnly || !freshStandby(s, meta))) {
                 remote.computeIfAbsent(meta.activeHost(), h -> new ArrayList<>()).add(user);
             } else {
                 results.put(user, localEntry(s, model, user, meta));
