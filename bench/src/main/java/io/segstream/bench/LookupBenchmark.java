@@ -39,10 +39,12 @@ import org.rocksdb.RocksDBException;
  * Lookup speed (issue 10): {@code GET /users/{id}/segment} and {@code POST /segments/lookup} under
  * a bounded closed-loop load against two {@code ./segstream run} instances (each its own JVM, as
  * the reliability suite starts them) on one broker in its own JVM, with the scale generator's users
- * loaded. Each answer is classed by who served it: the instance the client asked (owning) or the
- * other one (forwarded), from the body's {@code servedBy}. Beside it, in the same run, the floors:
- * a constant endpoint through the same HTTP stack ({@code GET /health}) and a bare RocksDB point
- * read in this JVM.
+ * loaded. Single gets are measured twice: as sent by default (answered by the asked instance's own
+ * copy, active or a fresh standby; classed by whether the asked instance owns the user) and with
+ * {@code ?from=active} (classed by who served it, from the body's {@code servedBy}: the instance
+ * asked, owning, or the other one, forwarded). Beside it, in the same run, the floors: a constant
+ * endpoint through the same HTTP stack ({@code GET /health}) and a bare RocksDB point read in this
+ * JVM.
  */
 public final class LookupBenchmark {
 
@@ -202,7 +204,8 @@ public final class LookupBenchmark {
             }
             idle();
             floorHealth();
-            single();
+            single(false);
+            single(true);
             batches(50, o.batch50Requests);
             batches(1000, o.batch1000Requests);
             if (o.jfrDir != null) {
@@ -276,7 +279,8 @@ public final class LookupBenchmark {
         }
         for (int from = 0; from < ids.size(); from += 1000) {
             List<String> batch = ids.subList(from, Math.min(ids.size(), from + 1000));
-            HttpResponse<String> r = http.send(lookupRequest(0, batch), ofString());
+            HttpResponse<String> r =
+                    http.send(lookupRequest(0, "/segments/lookup?from=active", batch), ofString());
             if (r.statusCode() != 200) {
                 continue;
             }
@@ -364,23 +368,35 @@ public final class LookupBenchmark {
         results.add(p.line(false));
     }
 
-    private void single() throws Exception {
+    /**
+     * {@code ownerFirst}: with {@code ?from=active}, so that about half the requests are forwarded
+     * to the other instance; else as sent by default, answered by the asked instance's own copy.
+     */
+    private void single(boolean ownerFirst) throws Exception {
+        String query = ownerFirst ? "?from=active" : "";
         Phase p =
                 measure(
-                        "GET /users/{id}/segment",
+                        "GET /users/{id}/segment" + query,
                         o.singleRequests,
                         r -> {
                             int t = r.nextInt(instances.size());
                             String u = users[r.nextInt(users.length)];
-                            return new Call(t, get(t, "/users/" + u + "/segment"), false);
+                            return new Call(
+                                    t,
+                                    get(t, "/users/" + u + "/segment" + query),
+                                    owner.get(u) == t);
                         },
-                        (call, body) -> servedBy(body) == instances.get(call.target()).restPort());
-        results.add(p.line(true));
+                        ownerFirst
+                                ? (call, body) ->
+                                        servedBy(body) == instances.get(call.target()).restPort()
+                                : (call, body) -> call.ownedByTarget());
+        results.add(
+                ownerFirst ? p.line(true) : p.line("active copy", "standby copy (not forwarded)"));
     }
 
     /**
      * Batches of {@code size} ids: half the requests name only users the asked instance owns, half
-     * name users at random (about half of them forwarded to the other instance in one request).
+     * name users at random (about half of them read from the asked instance's standby copies).
      */
     private void batches(int size, int requests) throws Exception {
         Phase p =
@@ -395,7 +411,7 @@ public final class LookupBenchmark {
                             for (int i = 0; i < size; i++) {
                                 ids.add(pool[r.nextInt(pool.length)]);
                             }
-                            return new Call(t, lookupRequest(t, ids), owned);
+                            return new Call(t, lookupRequest(t, "/segments/lookup", ids), owned);
                         },
                         (call, body) -> call.ownedByTarget());
         results.add(
@@ -575,14 +591,14 @@ public final class LookupBenchmark {
                 .build();
     }
 
-    private HttpRequest lookupRequest(int target, List<String> ids) {
+    private HttpRequest lookupRequest(int target, String path, List<String> ids) {
         String body;
         try {
             body = JSON.writeValueAsString(Map.of("userIds", ids));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        return HttpRequest.newBuilder(uri(target, "/segments/lookup"))
+        return HttpRequest.newBuilder(uri(target, path))
                 .header("Authorization", "Bearer " + TOKEN)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
