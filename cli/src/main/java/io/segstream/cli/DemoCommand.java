@@ -2,6 +2,7 @@ package io.segstream.cli;
 
 import io.segstream.cli.demo.Demo;
 import io.segstream.cli.demo.DemoInput;
+import io.segstream.core.dataset.ReviewTexts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,6 +60,15 @@ final class DemoCommand implements Callable<Integer> {
     long seed;
 
     @Option(
+            names = "--review-texts",
+            paramLabel = "FILE",
+            description =
+                    "Without --dataset: draw the generated reviews' words from this clothing"
+                            + " reviews CSV (e.g. ../shared/data/womens_clothing_reviews/"
+                            + "womens_clothing_reviews_dev.csv.gz) instead of the built-in texts.")
+    Path reviewTexts;
+
+    @Option(
             names = "--speed",
             paramLabel = "N",
             defaultValue = "0",
@@ -84,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--users must be 1 or more, was " + users);
         }
-        DemoInput input = dataset == null ? DemoInput.generated(users, seed) : dataset();
+        DemoInput input = dataset == null ? generated() : dataset();
         new Demo(
                         input,
                         speed,
@@ -94,6 +104,21 @@ final class DemoCommand implements Callable<Integer> {
                         spec.commandLine().getErr())
                 .run();
         return 0;
+    }
+
+    private DemoInput generated() {
+        if (reviewTexts != null && !java.nio.file.Files.isRegularFile(reviewTexts)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--review-texts: "
+                            + reviewTexts
+                            + " not found. Pass the clothing reviews CSV, or leave the option out"
+                            + " for the built-in texts.");
+        }
+        return DemoInput.generated(
+                users,
+                seed,
+                reviewTexts == null ? ReviewTexts.builtIn() : ReviewTexts.from(reviewTexts));
     }
 
     private DemoInput dataset() throws IOException {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             ProduceCommand.class,
             DemoCommand.class,
             TrainCommand.class,
+            TrainHeadCommand.class,
             ModelCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -54,7 +54,9 @@ public final class SchemaCatalog {
                     SegmentAssignment.class,
                     SegmentChange.class,
                     SegmentModel.class,
-                    CentroidDelta.class);
+                    CentroidDelta.class,
+                    HeadModel.class,
+                    ReviewAlert.class);
 
     private final List<Class<? extends SpecificRecord>> recordClasses;
     private final Map<String, List<Schema>> versionsByName;

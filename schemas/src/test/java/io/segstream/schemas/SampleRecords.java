@@ -21,7 +21,52 @@ final class SampleRecords {
                 segmentAssignment(),
                 segmentChange(),
                 segmentModel(),
-                centroidDelta());
+                centroidDelta(),
+                headModel(),
+                reviewAlert());
+    }
+
+    static ReviewAlert reviewAlert() {
+        return ReviewAlert.newBuilder()
+                .setUserId("u-42")
+                .setEventTime(T0)
+                .setReviewId("r-3")
+                .setProductId("p-1001")
+                .setNegativity(0.93)
+                .setNegativeReviews(1.0)
+                .setJudgedBy("head not-recommended v1796236652847")
+                .setSegmentId(3)
+                .build();
+    }
+
+    static HeadModel headModel() {
+        return HeadModel.newBuilder()
+                .setName("not-recommended")
+                .setVersion(T0.toEpochMilli())
+                .setCreatedAt(T0)
+                .setLabel("Recommended IND = 0")
+                .setEncoderModelId("bge-small-en-v15-q")
+                .setEncoderSha256("6c9c6101")
+                .setEncoderMaxLength(128)
+                .setWeights(List.of(0.5f, -1.25f, 2f))
+                .setBias(-1.5)
+                .setThreshold(0.69)
+                .setTrainingData("womens-clothing-reviews reviews.csv.gz")
+                .setTrainingDataSha256("be57b082")
+                .setDataFrom(T0.minusSeconds(86_400))
+                .setDataTo(T0)
+                .setTrainingRows(16_492)
+                .setPositives(3_060)
+                .setRegularisation("L2, C=1.0E-4")
+                .setFolds(5)
+                .setAucMean(0.972)
+                .setAucSd(0.005)
+                .setPrecision(0.785)
+                .setRecall(0.846)
+                .setF1(0.814)
+                .setBaselineAucMean(0.954)
+                .setBaselineAucSd(0.006)
+                .build();
     }
 
     static ReviewEvent reviewEvent() {

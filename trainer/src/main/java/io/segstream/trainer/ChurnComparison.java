@@ -33,7 +33,7 @@ public record ChurnComparison(
 
     /** Mean, sample standard deviation, minimum and maximum of a figure over the splits. */
     public record Summary(double mean, double sd, double min, double max) {
-        static Summary of(double[] v) {
+        public static Summary of(double[] v) {
             double mean = Arrays.stream(v).average().orElse(Double.NaN);
             double ss = 0;
             for (double x : v) {
@@ -66,6 +66,12 @@ public record ChurnComparison(
     public record Verdict(boolean beatsBaseline, double lead, double sd, String sdOf, String text) {
 
         static Verdict of(double[] headAuc, double[] baselineAuc) {
+            return of(headAuc, baselineAuc, "RFM", "splits");
+        }
+
+        /** {@code baseline} names the baseline, {@code over} what the runs are (splits, folds). */
+        public static Verdict of(
+                double[] headAuc, double[] baselineAuc, String baseline, String over) {
             double[] lead = new double[headAuc.length];
             for (int i = 0; i < lead.length; i++) {
                 lead[i] = headAuc[i] - baselineAuc[i];
@@ -81,19 +87,23 @@ public record ChurnComparison(
                     beats
                             ? String.format(
                                     Locale.ROOT,
-                                    "the head beats RFM: mean lead %+.3f > 2 x %.3f (sd of %s over %d splits)",
+                                    "the head beats %s: mean lead %+.3f > 2 x %.3f (sd of %s over %d %s)",
+                                    baseline,
                                     l.mean(),
                                     sd,
                                     sdOf,
-                                    lead.length)
+                                    lead.length,
+                                    over)
                             : String.format(
                                     Locale.ROOT,
-                                    "the head does not beat RFM by more than 2 sd (mean lead %+.3f, 2 x %.3f = %.3f, sd of %s over %d splits): not claimed",
+                                    "the head does not beat %s by more than 2 sd (mean lead %+.3f, 2 x %.3f = %.3f, sd of %s over %d %s): not claimed",
+                                    baseline,
                                     l.mean(),
                                     sd,
                                     2 * sd,
                                     sdOf,
-                                    lead.length);
+                                    lead.length,
+                                    over);
             return new Verdict(beats, l.mean(), sd, sdOf, text);
         }
     }

@@ -42,7 +42,11 @@ public record SegmentExplanation(
                             "events_per_session_log",
                             new String[] {"long-session", "short-session"}),
                     Map.entry("mean_log_price", new String[] {"premium", "budget"}),
-                    Map.entry("tenure_days_log", new String[] {"long-standing", "new"}));
+                    Map.entry("tenure_days_log", new String[] {"long-standing", "new"}),
+                    Map.entry(
+                            "negative_reviews_log",
+                            new String[] {"unhappy-reviewing", "uncomplaining"}),
+                    Map.entry("review_negativity", new String[] {"critical", "approving"}));
 
     static List<SegmentExplanation> of(
             TrainingSet set,

@@ -3,6 +3,7 @@ package io.segstream.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segstream.core.encoder.CachingTextEncoder;
+import io.segstream.core.features.BehaviourFeatures;
 import io.segstream.schemas.ModelOrigin;
 import io.segstream.schemas.OrderEvent;
 import io.segstream.schemas.OrderStatus;
@@ -163,8 +164,11 @@ class TrainerTest {
         assertThat(model.getProjection().getInputDimension()).isEqualTo(384);
         assertThat(model.getProjection().getOutputDimension()).isEqualTo(16);
         assertThat(model.getCentroids())
-                .allSatisfy(c -> assertThat(c.getVector()).hasSize(12 + 16));
-        assertThat(projected.points().get(0)).hasSize(12 + 16);
+                .allSatisfy(
+                        c ->
+                                assertThat(c.getVector())
+                                        .hasSize(BehaviourFeatures.NAMES.size() + 16));
+        assertThat(projected.points().get(0)).hasSize(BehaviourFeatures.NAMES.size() + 16);
         assertThat(projected.vectorizer().names()).endsWith("text_pc_15");
         var scoring =
                 io.segstream.core.model.ScoringModel.of(

@@ -115,7 +115,11 @@ public final class Demo {
             String appId = config.getString(SegstreamConfig.APPLICATION_ID_CONFIG);
             try (ConsumerProgress done = new ConsumerProgress(kafka.clientProperties())) {
                 while (!done.caughtUp(
-                                appId, List.of(config.topics().orders(), config.topics().clicks()))
+                                appId,
+                                List.of(
+                                        config.topics().orders(),
+                                        config.topics().clicks(),
+                                        config.topics().reviews()))
                         || !done.caughtUp(appId, ConsumerProgress.repartitionTopics(config))) {
                     // a dead engine never catches up: without this the demo would wait forever
                     app.checkAlive();
@@ -384,8 +388,8 @@ public final class Demo {
                             .map(OrderLine::getTitle)
                             .filter(t -> t != null)
                             .forEach(userTitles::add);
-                } else if (((ClickEvent) e.event()).getTitle() != null) {
-                    userTitles.add(((ClickEvent) e.event()).getTitle());
+                } else if (e.event() instanceof ClickEvent c && c.getTitle() != null) {
+                    userTitles.add(c.getTitle());
                 }
                 producer.send(records.of(e));
                 if (System.nanoTime() - lastPrint > 250_000_000L) {

@@ -2,6 +2,7 @@ package io.segstream.cli.demo;
 
 import io.segstream.core.dataset.OnlineRetail;
 import io.segstream.core.dataset.Persona;
+import io.segstream.core.dataset.ReviewTexts;
 import io.segstream.core.dataset.ShopEvent;
 import io.segstream.core.dataset.ShopperSimulator;
 import io.segstream.schemas.OrderEvent;
@@ -56,12 +57,24 @@ public record DemoInput(
         return new DemoInput(csv.getFileName().toString(), events, Map.of(), notes);
     }
 
-    /** {@code users} shoppers of the built-in generator, personas planted at random. */
+    /** {@code users} shoppers of the built-in generator, clicks and orders only. */
     public static DemoInput generated(int users, long seed) {
-        ShopperSimulator.Simulation sim = ShopperSimulator.withDefaults().simulate(users, seed);
+        return generated(users, seed, null);
+    }
+
+    /**
+     * {@code users} shoppers of the built-in generator, personas planted at random, with reviews of
+     * some of their orders written in {@code reviewTexts} (null: no reviews).
+     */
+    public static DemoInput generated(int users, long seed, ReviewTexts reviewTexts) {
+        ShopperSimulator generator = ShopperSimulator.withDefaults();
+        ShopperSimulator.Simulation sim =
+                (reviewTexts == null ? generator : generator.withReviews(reviewTexts))
+                        .simulate(users, seed);
         Map<String, String> planted = new LinkedHashMap<>();
         sim.personas().forEach((user, persona) -> planted.put(user, persona.label()));
         long orders = sim.events().stream().filter(ShopEvent::isOrder).count();
+        long reviews = sim.events().stream().filter(ShopEvent::isReview).count();
         Map<String, Long> perPersona = new LinkedHashMap<>();
         for (Persona p : Persona.values()) {
             perPersona.put(p.label(), planted.values().stream().filter(p.label()::equals).count());
@@ -69,12 +82,14 @@ public record DemoInput(
         String note =
                 String.format(
                         Locale.ROOT,
-                        "generated %,d shoppers (seed %d): %,d clicks and %,d orders over %d days;"
-                                + " planted personas %s",
+                        "generated %,d shoppers (seed %d): %,d clicks, %,d orders and %,d reviews"
+                                + " (%s) over %d days; planted personas %s",
                         users,
                         seed,
-                        sim.events().size() - orders,
+                        sim.events().size() - orders - reviews,
                         orders,
+                        reviews,
+                        reviewTexts == null ? "none" : reviewTexts.source(),
                         ShopperSimulator.DEFAULT_WINDOW.toDays(),
                         perPersona);
         return new DemoInput(

@@ -127,7 +127,13 @@ final class SegmentSummaries {
                             orders,
                             spend,
                             terms,
-                            changesIn.getOrDefault(e.getKey(), 0L)));
+                            changesIn.getOrDefault(e.getKey(), 0L),
+                            mean(ps, p -> p.reviews() > 0 ? 1 : 0),
+                            ps.stream()
+                                    .mapToDouble(UserProfile::meanReviewNegativity)
+                                    .filter(v -> !Double.isNaN(v))
+                                    .average()
+                                    .orElse(Double.NaN)));
         }
         rows.sort(Comparator.comparingLong(SegmentTable.Row::size).reversed());
         return new SegmentTable(rows, users);

@@ -54,7 +54,13 @@ public final class ReportBuilder {
                     Map.entry("mean_log_price", new String[] {"pricey products", "cheap products"}),
                     Map.entry(
                             "tenure_days_log",
-                            new String[] {"long-standing customers", "new customers"}));
+                            new String[] {"long-standing customers", "new customers"}),
+                    Map.entry(
+                            "negative_reviews_log",
+                            new String[] {"writes unhappy reviews", "no unhappy reviews"}),
+                    Map.entry(
+                            "review_negativity",
+                            new String[] {"critical reviews", "approving reviews"}));
 
     private final ProfileSettings settings;
 
@@ -126,7 +132,9 @@ public final class ReportBuilder {
                             r.meanSpend(),
                             r.topTerms(),
                             r.changesIn(),
-                            z.traits(r.segmentId())));
+                            z.traits(r.segmentId()),
+                            r.reviewerShare(),
+                            Double.isNaN(r.reviewNegativity()) ? null : r.reviewNegativity()));
         }
         return new ReportData(
                 "segstream segment report",

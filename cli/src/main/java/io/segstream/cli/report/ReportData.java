@@ -55,7 +55,9 @@ public record ReportData(
             double spend,
             List<String> terms,
             long changesIn,
-            List<String> traits) {}
+            List<String> traits,
+            double reviewerShare,
+            Double reviewNegativity) {}
 
     /** Users per segment at the end of each day of event time. */
     public record SizesOverTime(List<String> days, List<Series> series) {}

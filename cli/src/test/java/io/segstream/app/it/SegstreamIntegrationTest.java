@@ -315,7 +315,10 @@ class SegstreamIntegrationTest {
         }
     }
 
-    /** Every user is answered by either instance: the one that does not own the key forwards. */
+    /**
+     * Every user is answered by either instance: asked for the owner's copy, the one that does not
+     * own the key forwards.
+     */
     private void assertForwarding(List<SegstreamApp> apps) throws Exception {
         java.util.Set<String> servedBy = new java.util.HashSet<>();
         for (String user : new ArrayList<>(retail.customers).subList(0, 20)) {
@@ -325,7 +328,7 @@ class SegstreamIntegrationTest {
                                     + apps.get(0).restPort()
                                     + "/users/"
                                     + user
-                                    + "/segment");
+                                    + "/segment?from=active");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             servedBy.add(r.body().replaceAll(".*\"servedBy\":\"([^\"]+)\".*", "$1"));
         }

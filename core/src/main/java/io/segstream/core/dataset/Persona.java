@@ -17,6 +17,9 @@ import java.util.Map;
  * @param orderChance chance that a session with a full cart ends in an order
  * @param maxQuantity most units of one product in an order
  * @param returnChance chance that an order is returned later
+ * @param reviewChance chance that an order is reviewed a few days later (where reviews are
+ *     generated)
+ * @param unhappyChance chance that such a review is unhappy (1 or 2 stars)
  */
 public enum Persona {
     BARGAIN_HUNTER(
@@ -29,7 +32,9 @@ public enum Persona {
             0.4,
             0.75,
             6,
-            0.03),
+            0.03,
+            0.15,
+            0.15),
     LOYAL_HIGH_SPENDER(
             "loyal high spenders",
             6,
@@ -43,6 +48,8 @@ public enum Persona {
             0.6,
             0.95,
             2,
+            0.05,
+            0.3,
             0.05),
     WINDOW_SHOPPER(
             "window shoppers",
@@ -60,6 +67,8 @@ public enum Persona {
             0.12,
             0.0,
             1,
+            0.0,
+            0.0,
             0.0),
     SEASONAL_GIFT_BUYER(
             "seasonal gift buyers",
@@ -77,7 +86,9 @@ public enum Persona {
             0.45,
             0.85,
             4,
-            0.08),
+            0.08,
+            0.1,
+            0.1),
     LAPSING_CUSTOMER(
             "lapsing customers",
             5,
@@ -88,7 +99,10 @@ public enum Persona {
             0.4,
             0.8,
             3,
-            0.15);
+            0.15,
+            // they leave, and say why first: most of their reviews are unhappy
+            0.5,
+            0.8);
 
     /** When a persona is active in the simulated window. */
     public enum Timing {
@@ -110,6 +124,8 @@ public enum Persona {
     final double orderChance;
     final int maxQuantity;
     final double returnChance;
+    final double reviewChance;
+    final double unhappyChance;
 
     Persona(
             String label,
@@ -121,7 +137,9 @@ public enum Persona {
             double cartChance,
             double orderChance,
             int maxQuantity,
-            double returnChance) {
+            double returnChance,
+            double reviewChance,
+            double unhappyChance) {
         this.label = label;
         this.sessions = sessions;
         this.timing = timing;
@@ -132,6 +150,8 @@ public enum Persona {
         this.orderChance = orderChance;
         this.maxQuantity = maxQuantity;
         this.returnChance = returnChance;
+        this.reviewChance = reviewChance;
+        this.unhappyChance = unhappyChance;
     }
 
     public String label() {

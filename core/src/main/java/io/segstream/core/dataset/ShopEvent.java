@@ -2,15 +2,22 @@ package io.segstream.core.dataset;
 
 import io.segstream.schemas.ClickEvent;
 import io.segstream.schemas.OrderEvent;
+import io.segstream.schemas.ReviewEvent;
 import org.apache.avro.specific.SpecificRecord;
 
-/** One storefront event of a replay: a {@link ClickEvent} or an {@link OrderEvent}. */
+/**
+ * One storefront event of a replay: a {@link ClickEvent}, {@link OrderEvent} or {@link
+ * ReviewEvent}.
+ */
 public record ShopEvent(String userId, long time, SpecificRecord event) {
 
     public ShopEvent {
-        if (!(event instanceof ClickEvent) && !(event instanceof OrderEvent)) {
+        if (!(event instanceof ClickEvent)
+                && !(event instanceof OrderEvent)
+                && !(event instanceof ReviewEvent)) {
             throw new IllegalArgumentException(
-                    "A shop event is a click or an order, not " + event.getSchema().getFullName());
+                    "A shop event is a click, an order or a review, not "
+                            + event.getSchema().getFullName());
         }
     }
 
@@ -20,5 +27,9 @@ public record ShopEvent(String userId, long time, SpecificRecord event) {
 
     public boolean isOrder() {
         return event instanceof OrderEvent;
+    }
+
+    public boolean isReview() {
+        return event instanceof ReviewEvent;
     }
 }

@@ -5,6 +5,7 @@ import io.segstream.schemas.ClickEventType;
 import io.segstream.schemas.OrderEvent;
 import io.segstream.schemas.OrderLine;
 import io.segstream.schemas.OrderStatus;
+import io.segstream.schemas.ReviewEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,6 +60,9 @@ public final class ShopperSimulator {
     private final Duration window;
     private final double uniqueSearchShare;
 
+    /** What shoppers write about their orders; null: no reviews. */
+    private final ReviewTexts reviewTexts;
+
     public ShopperSimulator(Catalog catalog, Instant end, Duration window) {
         this(catalog, end, window, 0);
     }
@@ -70,6 +74,15 @@ public final class ShopperSimulator {
      */
     public ShopperSimulator(
             Catalog catalog, Instant end, Duration window, double uniqueSearchShare) {
+        this(catalog, end, window, uniqueSearchShare, null);
+    }
+
+    private ShopperSimulator(
+            Catalog catalog,
+            Instant end,
+            Duration window,
+            double uniqueSearchShare,
+            ReviewTexts reviewTexts) {
         if (window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("The simulated window must be positive: " + window);
         }
@@ -81,6 +94,16 @@ public final class ShopperSimulator {
         this.end = end;
         this.window = window;
         this.uniqueSearchShare = uniqueSearchShare;
+        this.reviewTexts = reviewTexts;
+    }
+
+    /**
+     * This generator with reviews: some orders are reviewed days later, at each persona's rate and
+     * mood (lapsing customers mostly unhappy), with texts from {@code texts}. Reviews draw from
+     * their own random numbers, so the clicks and orders are exactly those without reviews.
+     */
+    public ShopperSimulator withReviews(ReviewTexts texts) {
+        return new ShopperSimulator(catalog, end, window, uniqueSearchShare, texts);
     }
 
     /**
@@ -149,12 +172,14 @@ public final class ShopperSimulator {
         private final String user;
         private final Persona persona;
         private final SplittableRandom random;
+        private final SplittableRandom reviewRandom;
         private int orders;
 
         Shopper(String user, Persona persona, SplittableRandom random) {
             this.user = user;
             this.persona = persona;
             this.random = random;
+            this.reviewRandom = new SplittableRandom(user.hashCode() * 0x9E3779B97F4A7C15L);
         }
 
         void live(List<ShopEvent> out) {
@@ -268,6 +293,33 @@ public final class ShopperSimulator {
             if (random.nextDouble() < persona.returnChance && returnedAt < end.toEpochMilli()) {
                 out.add(orderEvent(orderId, returnedAt, OrderStatus.RETURNED, lines));
             }
+            if (reviewTexts != null && reviewRandom.nextDouble() < persona.reviewChance) {
+                review(out, orderId, t, cart.get(0));
+            }
+        }
+
+        private void review(List<ShopEvent> out, String orderId, long ordered, Catalog.Product p) {
+            boolean unhappy = reviewRandom.nextDouble() < persona.unhappyChance;
+            long t = ordered + Duration.ofHours(24 + reviewRandom.nextInt(10 * 24)).toMillis();
+            ReviewTexts.Text text = reviewTexts.pick(unhappy, reviewRandom);
+            if (t >= end.toEpochMilli()) {
+                return;
+            }
+            ReviewEvent e =
+                    ReviewEvent.newBuilder()
+                            .setReviewId(orderId + "-r")
+                            .setUserId(user)
+                            .setProductId(p.id())
+                            .setEventTime(Instant.ofEpochMilli(t))
+                            .setRating(
+                                    unhappy
+                                            ? 1 + reviewRandom.nextInt(2)
+                                            : 4 + reviewRandom.nextInt(2))
+                            .setRecommended(!unhappy)
+                            .setTitle(text.title())
+                            .setText(text.body())
+                            .build();
+            out.add(new ShopEvent(user, t, e));
         }
 
         private ShopEvent orderEvent(

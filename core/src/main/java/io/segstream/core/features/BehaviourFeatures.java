@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The behavioural features of a profile read at a point in event time: RFM, engagement, conversion,
- * sessions and price level, log-transformed where counts and money are heavy-tailed.
+ * sessions, price level and what the customer's reviews say, log-transformed where counts and money
+ * are heavy-tailed.
  */
 public final class BehaviourFeatures {
 
@@ -23,14 +24,16 @@ public final class BehaviourFeatures {
                     "cart_conversion",
                     "events_per_session_log",
                     "mean_log_price",
-                    "tenure_days_log");
+                    "tenure_days_log",
+                    "negative_reviews_log",
+                    "review_negativity");
 
     /**
      * The smallest standardisation scale of each feature: its unit of a meaningful difference. Log
      * features: 0.5 (a factor of 1.65); shares in [0, 1]: 0.1.
      */
     static final double[] MIN_SCALES = {
-        0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.1, 0.1, 0.25, 0.5, 0.5
+        0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.1, 0.1, 0.25, 0.5, 0.5, 0.25, 0.1
     };
 
     /** A customer who never ordered is treated as last ordering a year before first being seen. */
@@ -66,7 +69,9 @@ public final class BehaviourFeatures {
             p.orders() / (p.carts() + p.orders() + 1.0),
             Math.log1p(sessions > 1e-9 ? p.sessionEvents() / sessions : 0),
             p.meanLogPrice(),
-            Math.log1p(Math.max(0, (now - p.firstEventTime()) / DAY))
+            Math.log1p(Math.max(0, (now - p.firstEventTime()) / DAY)),
+            Math.log1p(p.negativeReviews() * a),
+            p.meanReviewNegativity()
         };
     }
 }

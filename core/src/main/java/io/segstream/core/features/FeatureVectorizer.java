@@ -19,6 +19,11 @@ public final class FeatureVectorizer {
     private final TextProjection projection;
     private final double textScale;
 
+    /** Where each of the spec's behavioural features is in {@link BehaviourFeatures#NAMES}. */
+    private final int[] behaviourIndex;
+
+    private final boolean allBehaviourFeatures;
+
     public FeatureVectorizer(FeatureSpec spec, ProfileSettings settings) {
         this(spec, settings, null);
     }
@@ -37,6 +42,19 @@ public final class FeatureVectorizer {
         this.settings = settings;
         this.projection = projection;
         this.textScale = spec.textWeight() * Math.sqrt(spec.behaviourDimension());
+        // a model stores its feature names: one built before features were added keeps its own
+        this.behaviourIndex = new int[spec.names().size()];
+        for (int j = 0; j < behaviourIndex.length; j++) {
+            behaviourIndex[j] = BehaviourFeatures.NAMES.indexOf(spec.names().get(j));
+            if (behaviourIndex[j] < 0) {
+                throw new IllegalArgumentException(
+                        "Feature '"
+                                + spec.names().get(j)
+                                + "' of the model is not one this version computes: "
+                                + BehaviourFeatures.NAMES);
+            }
+        }
+        this.allBehaviourFeatures = spec.names().equals(BehaviourFeatures.NAMES);
     }
 
     public FeatureSpec spec() {
@@ -81,8 +99,19 @@ public final class FeatureVectorizer {
         return raw;
     }
 
+    /** Raw features of the spec's behavioural features, then the text vector. */
     public double[] raw(UserProfile p, long asOf) {
-        return raw(p, asOf, settings, spec.textDimension());
+        double[] all = raw(p, asOf, settings, spec.textDimension());
+        if (allBehaviourFeatures) {
+            return all;
+        }
+        int b = BehaviourFeatures.NAMES.size();
+        double[] raw = new double[behaviourIndex.length + spec.textDimension()];
+        for (int j = 0; j < behaviourIndex.length; j++) {
+            raw[j] = all[behaviourIndex[j]];
+        }
+        System.arraycopy(all, b, raw, behaviourIndex.length, spec.textDimension());
+        return raw;
     }
 
     /** The clustering vector of {@code p} read at event time {@code asOf}. */

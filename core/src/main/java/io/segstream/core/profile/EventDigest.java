@@ -2,6 +2,7 @@ package io.segstream.core.profile;
 
 import io.segstream.schemas.ClickEvent;
 import io.segstream.schemas.OrderEvent;
+import io.segstream.schemas.ReviewEvent;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -11,7 +12,8 @@ import org.apache.avro.specific.SpecificRecord;
  * same events in any order give the same sum, and a lost or a double-applied event changes it.
  *
  * <p>Identity, not content: a click's {@code eventId} when it has one, else its user, time, type,
- * product and query; an order's id, status and time (a return reuses the order's id).
+ * product and query; an order's id, status and time (a return reuses the order's id); a review's
+ * id.
  */
 public final class EventDigest {
 
@@ -44,6 +46,8 @@ public final class EventDigest {
                             + o.getStatus()
                             + '|'
                             + o.getEventTime().toEpochMilli();
+        } else if (event instanceof ReviewEvent r) {
+            identity = "r|" + r.getReviewId();
         } else {
             throw new IllegalArgumentException(
                     "Not a profile event: " + event.getSchema().getFullName());

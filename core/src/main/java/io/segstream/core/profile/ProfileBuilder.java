@@ -1,8 +1,10 @@
 package io.segstream.core.profile;
 
 import io.segstream.core.encoder.TextEncoder;
+import io.segstream.core.head.ReviewScorer;
 import io.segstream.schemas.ClickEvent;
 import io.segstream.schemas.OrderEvent;
+import io.segstream.schemas.ReviewEvent;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +18,17 @@ public final class ProfileBuilder {
 
     private final ProfileUpdater updater;
     private final TextEncoder encoder;
+    private final ReviewScorer reviews;
 
+    /** Reviews are judged by their star rating only. */
     public ProfileBuilder(ProfileSettings settings, TextEncoder encoder) {
+        this(settings, encoder, ReviewScorer.ratingsOnly());
+    }
+
+    public ProfileBuilder(ProfileSettings settings, TextEncoder encoder, ReviewScorer reviews) {
         this.updater = new ProfileUpdater(settings);
         this.encoder = encoder;
+        this.reviews = reviews;
     }
 
     public ProfileSettings settings() {
@@ -27,11 +36,16 @@ public final class ProfileBuilder {
     }
 
     /**
-     * Applies a {@link ClickEvent} or {@link OrderEvent} to {@code profile}; returns its time.
+     * Applies a {@link ClickEvent}, {@link OrderEvent} or {@link ReviewEvent} to {@code profile};
+     * returns its time.
      *
      * @throws IllegalArgumentException for any other record type
      */
     public long apply(UserProfile profile, SpecificRecord event) {
+        if (event instanceof ReviewEvent r) {
+            applyReview(profile, r);
+            return r.getEventTime().toEpochMilli();
+        }
         ProfileEvent e;
         if (event instanceof ClickEvent c) {
             e = ProfileEvents.of(c);
@@ -46,6 +60,15 @@ public final class ProfileBuilder {
         return e.eventTime();
     }
 
+    /** Judges {@code review} and applies it to {@code profile}; returns the judgement. */
+    public ReviewScorer.Verdict applyReview(UserProfile profile, ReviewEvent review) {
+        ReviewScorer.Verdict v = reviews.judge(review);
+        updater.applyReview(
+                profile, review.getEventTime().toEpochMilli(), v.negativity(), v.negative());
+        profile.countEvent(EventDigest.of(review));
+        return v;
+    }
+
     /** The profiles of every user in {@code events}, applied in the order given. */
     public Map<String, UserProfile> replay(Iterable<? extends SpecificRecord> events) {
         Map<String, UserProfile> profiles = new LinkedHashMap<>();
@@ -53,7 +76,9 @@ public final class ProfileBuilder {
             String user =
                     event instanceof ClickEvent c
                             ? c.getUserId()
-                            : event instanceof OrderEvent o ? o.getUserId() : null;
+                            : event instanceof OrderEvent o
+                                    ? o.getUserId()
+                                    : event instanceof ReviewEvent r ? r.getUserId() : null;
             if (user == null) {
                 throw new IllegalArgumentException(
                         "Not a profile event: " + event.getSchema().getFullName());

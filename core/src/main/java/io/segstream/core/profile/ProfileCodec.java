@@ -11,13 +11,18 @@ import java.nio.charset.StandardCharsets;
  * with 1.5 KB values runs at a third of the speed of a count. The text-interest vector, most of the
  * bytes, is stored with 6 bits per dimension (scaled to its largest component), 288 bytes for 384
  * dimensions, which keeps a cosine above 0.998 to the float vector; everything else is raw. The
- * first byte is the layout version. Version 2 adds the event count and digest at the end; version 1
- * profiles (stores written before) are read with both at zero.
+ * first byte is the layout version. Version 2 adds the event count and digest at the end, version 3
+ * a byte of review flags (has written reviews, at risk by review) and, only for a reviewer, the
+ * four review figures (most customers never review, and the realistic profile stays within 512
+ * bytes); older profiles (stores written before) are read with the missing fields at zero.
  */
 public final class ProfileCodec {
 
-    static final byte VERSION = 2;
+    static final byte VERSION = 3;
+    private static final byte VERSION_WITHOUT_REVIEWS = 2;
     private static final byte VERSION_WITHOUT_COUNT = 1;
+    private static final int HAS_REVIEWS = 1;
+    private static final int AT_RISK = 2;
     private static final int LEVELS = 31; // quantised values in -31..31, stored as 1..63
 
     private ProfileCodec() {}
@@ -39,7 +44,9 @@ public final class ProfileCodec {
                         + 8
                         + 4
                         + 8
-                        + 8;
+                        + 8
+                        + 1
+                        + (hasReviews(p) ? 4 * 4 : 0);
         for (int i = 0; i < names.length; i++) {
             names[i] = p.categories[i].getBytes(StandardCharsets.UTF_8);
             size += 1 + Math.min(names[i].length, 255) + 4;
@@ -61,6 +68,11 @@ public final class ProfileCodec {
         packText(b, p.text);
         b.putInt(p.segment).putLong(p.modelVersion).putFloat(p.segmentDistance);
         b.putLong(p.eventCount).putLong(p.eventDigest);
+        b.put((byte) ((hasReviews(p) ? HAS_REVIEWS : 0) | (p.reviewAtRisk ? AT_RISK : 0)));
+        if (hasReviews(p)) {
+            b.putFloat(p.reviews).putFloat(p.scoredReviews);
+            b.putFloat(p.reviewNegativity).putFloat(p.negativeReviews);
+        }
         return b.array();
     }
 
@@ -68,7 +80,9 @@ public final class ProfileCodec {
         try {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             byte version = b.get();
-            if (version != VERSION && version != VERSION_WITHOUT_COUNT) {
+            if (version != VERSION
+                    && version != VERSION_WITHOUT_REVIEWS
+                    && version != VERSION_WITHOUT_COUNT) {
                 throw new IllegalArgumentException(
                         "Profile layout version "
                                 + version
@@ -111,9 +125,17 @@ public final class ProfileCodec {
             p.segment = b.getInt();
             p.modelVersion = b.getLong();
             p.segmentDistance = b.getFloat();
-            if (version == VERSION) {
+            if (version >= VERSION_WITHOUT_REVIEWS) {
                 p.eventCount = b.getLong();
                 p.eventDigest = b.getLong();
+            }
+            byte flags = version >= VERSION ? b.get() : 0;
+            p.reviewAtRisk = (flags & AT_RISK) != 0;
+            if ((flags & HAS_REVIEWS) != 0) {
+                p.reviews = b.getFloat();
+                p.scoredReviews = b.getFloat();
+                p.reviewNegativity = b.getFloat();
+                p.negativeReviews = b.getFloat();
             }
             if (b.hasRemaining()) {
                 throw new IllegalArgumentException(
@@ -130,6 +152,10 @@ public final class ProfileCodec {
             throw new IllegalArgumentException(
                     "Truncated profile of " + bytes.length + " bytes", e);
         }
+    }
+
+    private static boolean hasReviews(UserProfile p) {
+        return p.reviews != 0 || p.scoredReviews != 0 || p.negativeReviews != 0;
     }
 
     private static int packedBytes(int dim) {

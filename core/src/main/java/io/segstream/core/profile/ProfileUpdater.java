@@ -71,6 +71,26 @@ public final class ProfileUpdater {
     }
 
     /**
+     * Adds a review the customer wrote at {@code t}: {@code negativity} is the head's probability
+     * of the unhappy class (NaN when nothing scored it), {@code negative} whether it was judged
+     * unhappy.
+     */
+    public void applyReview(UserProfile profile, long t, double negativity, boolean negative) {
+        double w = age(profile, t);
+        if (profile.firstEventTime == UserProfile.NEVER || t < profile.firstEventTime) {
+            profile.firstEventTime = t;
+        }
+        profile.reviews += (float) w;
+        if (!Double.isNaN(negativity)) {
+            profile.scoredReviews += (float) w;
+            profile.reviewNegativity += (float) (w * negativity);
+        }
+        if (negative) {
+            profile.negativeReviews += (float) w;
+        }
+    }
+
+    /**
      * Ages the profile to time {@code t} and returns the weight an event at {@code t} carries now.
      */
     private double age(UserProfile p, long t) {
@@ -96,6 +116,10 @@ public final class ProfileUpdater {
         p.sessionEvents *= a;
         p.sessionMillis *= a;
         p.textWeight *= a;
+        p.reviews *= a;
+        p.scoredReviews *= a;
+        p.reviewNegativity *= a;
+        p.negativeReviews *= a;
         for (int i = 0; i < p.categoryWeights.length; i++) {
             p.categoryWeights[i] *= a;
         }

@@ -55,6 +55,24 @@ public final class UserProfile {
 
     float textWeight;
 
+    /**
+     * Reviews the customer wrote (decayed), those a head or a rating scored, the decayed sum of
+     * their negativity (the head's probability of the unhappy class, in [0, 1]) and how many were
+     * judged negative.
+     */
+    float reviews;
+
+    float scoredReviews;
+    float reviewNegativity;
+    float negativeReviews;
+
+    /**
+     * At risk by review: set when the decayed count of unhappy reviews reaches the at-risk level,
+     * cleared at a later review that finds it decayed below half of it, so that the count's decay
+     * between two unhappy reviews does not make every one of them a new crossing.
+     */
+    boolean reviewAtRisk;
+
     int segment = NO_SEGMENT;
     long modelVersion = -1;
     float segmentDistance = Float.NaN;
@@ -151,6 +169,28 @@ public final class UserProfile {
 
     public float textWeight() {
         return textWeight;
+    }
+
+    public float reviews() {
+        return reviews;
+    }
+
+    public float negativeReviews() {
+        return negativeReviews;
+    }
+
+    public boolean reviewAtRisk() {
+        return reviewAtRisk;
+    }
+
+    /** Records whether the customer is at risk by review. */
+    public void reviewAtRisk(boolean atRisk) {
+        this.reviewAtRisk = atRisk;
+    }
+
+    /** Decayed mean negativity of the customer's scored reviews, in [0, 1]; NaN if none. */
+    public double meanReviewNegativity() {
+        return scoredReviews > 0 ? reviewNegativity / scoredReviews : Double.NaN;
     }
 
     public int segment() {

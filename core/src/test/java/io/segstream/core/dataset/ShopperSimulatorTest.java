@@ -15,6 +15,7 @@ import io.segstream.core.profile.ProfileSettings;
 import io.segstream.core.profile.UserProfile;
 import io.segstream.schemas.ClickEvent;
 import io.segstream.schemas.OrderEvent;
+import io.segstream.schemas.ReviewEvent;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -116,5 +117,33 @@ class ShopperSimulatorTest {
         assertThatThrownBy(() -> simulator.simulate(0, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least one user");
+    }
+
+    @Test
+    void shouldAddReviewsAfterOrdersWithoutChangingTheClicksAndOrders() {
+        var plain = simulator.simulate(600, 5);
+        var reviewed = simulator.withReviews(ReviewTexts.builtIn()).simulate(600, 5);
+        List<ShopEvent> reviews = reviewed.events().stream().filter(ShopEvent::isReview).toList();
+        assertThat(reviewed.events().stream().filter(e -> !e.isReview()).toList())
+                .isEqualTo(plain.events());
+        assertThat(reviews).hasSizeGreaterThan(100);
+        Map<String, Long> firstOrder = new java.util.HashMap<>();
+        plain.events().stream()
+                .filter(ShopEvent::isOrder)
+                .forEach(e -> firstOrder.merge(e.userId(), e.time(), Math::min));
+        Map<Persona, int[]> unhappy = new EnumMap<>(Persona.class); // unhappy, all
+        for (ShopEvent e : reviews) {
+            ReviewEvent r = (ReviewEvent) e.event();
+            assertThat(e.time()).isGreaterThan(firstOrder.get(e.userId()));
+            assertThat(e.time()).isLessThan(ShopperSimulator.DEFAULT_END.toEpochMilli());
+            int[] n = unhappy.computeIfAbsent(reviewed.personas().get(e.userId()), p -> new int[2]);
+            n[0] += r.getRating() <= 2 ? 1 : 0;
+            n[1]++;
+        }
+        assertThat(unhappy).doesNotContainKey(Persona.WINDOW_SHOPPER);
+        int[] lapsing = unhappy.get(Persona.LAPSING_CUSTOMER);
+        int[] loyal = unhappy.get(Persona.LOYAL_HIGH_SPENDER);
+        assertThat((double) lapsing[0] / lapsing[1]).isGreaterThan(0.6);
+        assertThat((double) loyal[0] / loyal[1]).isLessThan(0.2);
     }
 }

@@ -2,6 +2,7 @@ package io.segstream.core.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.segstream.core.encoder.CachingTextEncoder;
 import io.segstream.core.encoder.EncoderConfig;
@@ -108,9 +109,9 @@ class ProfileCodecTest {
                 "Bytes per profile (384-dim text, %d categories: %s): %d%n",
                 p.categories().length, String.join(", ", p.categories()), size);
         assertThat(size).isLessThanOrEqualTo(512);
-        // 136 fixed bytes, 4 + 288 for the 6-bit text, 1 + name + 4 per category
+        // 137 fixed bytes (no reviews), 4 + 288 for the 6-bit text, 1 + name + 4 per category
         int names = Arrays.stream(p.categories()).mapToInt(c -> c.length() + 5).sum();
-        assertThat(size).isEqualTo(136 + 292 + names);
+        assertThat(size).isEqualTo(137 + 292 + names);
     }
 
     @Test
@@ -122,11 +123,40 @@ class ProfileCodecTest {
     }
 
     @Test
+    void shouldKeepTheReviewFigures() {
+        UserProfile p = realisticProfile();
+        new ProfileUpdater(ProfileSettings.defaults()).applyReview(p, p.lastEventTime(), 0.9, true);
+
+        UserProfile q = ProfileCodec.decode(ProfileCodec.encode(p));
+
+        assertThat(q.reviews()).isEqualTo(1f);
+        assertThat(q.negativeReviews()).isEqualTo(1f);
+        assertThat(q.meanReviewNegativity()).isCloseTo(0.9, within(1e-6));
+    }
+
+    @Test
+    void shouldReadALayoutVersion2ProfileWithoutReviews() {
+        UserProfile p = realisticProfile();
+        new ProfileUpdater(ProfileSettings.defaults()).applyReview(p, p.lastEventTime(), 0.9, true);
+        byte[] v3 = ProfileCodec.encode(p);
+        // a version 2 profile is the same bytes without the review flag and figures
+        byte[] v2 = Arrays.copyOf(v3, v3.length - 17);
+        v2[0] = 2;
+
+        UserProfile q = ProfileCodec.decode(v2);
+
+        assertThat(q.reviews()).isZero();
+        assertThat(q.meanReviewNegativity()).isNaN();
+        assertThat(q.eventCount()).isEqualTo(p.eventCount());
+        assertThat(q.segment()).isEqualTo(p.segment());
+    }
+
+    @Test
     void shouldReadALayoutVersion1ProfileWithoutCountOrDigest() {
         UserProfile p = realisticProfile();
-        byte[] v2 = ProfileCodec.encode(p);
-        // a version 1 profile is the same bytes without the two trailing longs
-        byte[] v1 = Arrays.copyOf(v2, v2.length - 16);
+        byte[] v3 = ProfileCodec.encode(p);
+        // a version 1 profile is the same bytes without the two trailing longs and the review flag
+        byte[] v1 = Arrays.copyOf(v3, v3.length - 17);
         v1[0] = 1;
 
         UserProfile q = ProfileCodec.decode(v1);
@@ -150,7 +180,7 @@ class ProfileCodecTest {
         assertThat(q.segmentDistance()).isNaN();
         assertThat(q.text()).isEmpty();
         assertThat(q.categories()).isEmpty();
-        assertThat(ProfileCodec.encode(empty)).hasSize(136);
+        assertThat(ProfileCodec.encode(empty)).hasSize(137);
     }
 
     @Test

@@ -15,10 +15,17 @@ public final class SharedData {
 
     public static final String ONLINE_RETAIL_DEV = "online_retail/online_retail_dev.csv.gz";
 
+    public static final String CLOTHING_REVIEWS_DEV =
+            "womens_clothing_reviews/womens_clothing_reviews_dev.csv.gz";
+
     private SharedData() {}
 
     public static Path onlineRetailDev() {
         return require(ONLINE_RETAIL_DEV);
+    }
+
+    public static Path clothingReviewsDev() {
+        return require(CLOTHING_REVIEWS_DEV);
     }
 
     public static Path require(String relative) {

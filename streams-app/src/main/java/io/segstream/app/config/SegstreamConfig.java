@@ -1,6 +1,7 @@
 package io.segstream.app.config;
 
 import io.segstream.core.encoder.EncoderConfig;
+import io.segstream.core.encoder.EncoderModel;
 import io.segstream.core.profile.ProfileSettings;
 import io.segstream.schemas.registry.RegistrySettings;
 import io.segstream.schemas.registry.SubjectNameStrategy;
@@ -247,6 +248,31 @@ public final class SegstreamConfig extends AbstractConfig {
 
     public static final String REST_PORT_CONFIG = "rest.port";
     static final String REST_PORT_DOC = "Port of the REST API; 0 picks a free port.";
+
+    public static final String REVIEWS_HEAD_FILE_CONFIG = "reviews.head.file";
+    static final String REVIEWS_HEAD_FILE_DOC =
+            "A head trained by 'segstream train-head' (a .head.avro file): every review on the "
+                    + "reviews topic is encoded with reviews.encoder.model and scored by it into its "
+                    + "writer's profile (negative reviews, mean negativity). A head trained on "
+                    + "another encoder is refused at start-up. Empty (default): a review's star "
+                    + "rating judges it (1 or 2 stars: negative), and one without a rating is only "
+                    + "counted.";
+
+    public static final String REVIEWS_AT_RISK_NEGATIVES_CONFIG = "reviews.at.risk.negatives";
+    static final String REVIEWS_AT_RISK_NEGATIVES_DOC =
+            "A shopper is at risk by review once their decayed count of unhappy reviews (half-life "
+                    + "profile.half.life.days) reaches this; the review that crosses it emits a "
+                    + "ReviewAlert on the review-alerts topic. The shopper stays at risk, with no "
+                    + "further alert, until the count has decayed below half of it. 1 (default): "
+                    + "one recent unhappy review.";
+
+    public static final String REVIEWS_ENCODER_MODEL_CONFIG = "reviews.encoder.model";
+    static final String REVIEWS_ENCODER_MODEL_DOC =
+            "Encoder of review texts when reviews.head.file is set; the head must have been "
+                    + "trained on it. It may differ from encoder.model (product titles): "
+                    + "bge-small-en-v1.5 reads reviews best of the registry (issue 14). One of: "
+                    + EncoderModel.ids()
+                    + ".";
 
     public static final String REST_STANDBY_READ_MAX_LAG_CONFIG = "rest.standby.read.max.lag";
     static final String REST_STANDBY_READ_MAX_LAG_DOC =
@@ -606,6 +632,26 @@ public final class SegstreamConfig extends AbstractConfig {
                             Importance.MEDIUM,
                             REST_PORT_DOC)
                     .define(INSTANCE_ID_CONFIG, Type.STRING, "", Importance.MEDIUM, INSTANCE_ID_DOC)
+                    .define(
+                            REVIEWS_HEAD_FILE_CONFIG,
+                            Type.STRING,
+                            "",
+                            Importance.MEDIUM,
+                            REVIEWS_HEAD_FILE_DOC)
+                    .define(
+                            REVIEWS_AT_RISK_NEGATIVES_CONFIG,
+                            Type.DOUBLE,
+                            1.0,
+                            Range.atLeast(0.01),
+                            Importance.LOW,
+                            REVIEWS_AT_RISK_NEGATIVES_DOC)
+                    .define(
+                            REVIEWS_ENCODER_MODEL_CONFIG,
+                            Type.STRING,
+                            EncoderModel.BGE_SMALL_EN_V15_Q.id(),
+                            (name, value) -> EncoderModel.fromId((String) value),
+                            Importance.LOW,
+                            REVIEWS_ENCODER_MODEL_DOC)
                     .define(
                             REST_STANDBY_READ_MAX_LAG_CONFIG,
                             Type.LONG,

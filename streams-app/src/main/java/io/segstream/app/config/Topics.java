@@ -11,6 +11,16 @@ public record Topics(String prefix) {
         return prefix + "orders";
     }
 
+    /** What customers write about products: scored by the review head into their profiles. */
+    public String reviews() {
+        return prefix + "reviews";
+    }
+
+    /** A shopper crossed into "at risk" by their reviews. */
+    public String reviewAlerts() {
+        return prefix + "review-alerts";
+    }
+
     public String deletions() {
         return prefix + "deletions";
     }

@@ -18,6 +18,8 @@ public class InvalidEventException extends RuntimeException {
         PAST_EVENT_TIME,
         TOO_MANY_LINES,
         TEXT_TOO_LONG,
+        /** A review with a rating outside 1 to 5, or with no text at all. */
+        INVALID_REVIEW,
         PROCESSING_ERROR,
         /** An output record over the producer's max.request.size: the input is not at fault. */
         OUTPUT_TOO_LARGE,

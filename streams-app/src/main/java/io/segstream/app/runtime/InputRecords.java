@@ -7,8 +7,9 @@ import io.segstream.core.dataset.ShopEvent;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * The record a shop would write for an event: on {@code orders} or {@code clicks}, keyed by user,
- * stamped with the event time, in the encoding the configuration names ({@code serde.format}).
+ * The record a shop would write for an event: on {@code orders}, {@code reviews} or {@code clicks},
+ * keyed by user, stamped with the event time, in the encoding the configuration names ({@code
+ * serde.format}).
  */
 public final class InputRecords {
 
@@ -21,7 +22,8 @@ public final class InputRecords {
     }
 
     public ProducerRecord<String, byte[]> of(ShopEvent e) {
-        String topic = e.isOrder() ? topics.orders() : topics.clicks();
+        String topic =
+                e.isOrder() ? topics.orders() : e.isReview() ? topics.reviews() : topics.clicks();
         return new ProducerRecord<>(
                 topic, null, e.time(), e.userId(), format.encode(topic, e.event()));
     }

@@ -46,11 +46,13 @@ public final class RequiredAcls {
         List<AclOperation> both = List.of(AclOperation.READ, AclOperation.WRITE);
         ops.put(t.clicks(), read);
         ops.put(t.orders(), read);
+        ops.put(t.reviews(), read);
         // DELETE /users/{id} publishes deletion requests that the engine then reads
         ops.put(t.deletions(), both);
         ops.put(t.segments(), write);
         ops.put(t.segmentsJson(), write);
         ops.put(t.segmentChanges(), write);
+        ops.put(t.reviewAlerts(), write);
         ops.put(t.dlq(), write);
         // the tasks write mini-batches that the coordinator reads, the coordinator writes models
         // that every instance reads as a global store

@@ -12,14 +12,21 @@ import io.segstream.app.serde.RecordFormat;
 import io.segstream.app.topology.SegstreamTopology;
 import io.segstream.app.topology.TopologyDeps;
 import io.segstream.core.encoder.CachingTextEncoder;
+import io.segstream.core.encoder.EncoderModel;
 import io.segstream.core.encoder.OnnxTextEncoder;
+import io.segstream.core.head.ReviewScorer;
 import io.segstream.core.profile.UserProfile;
 import io.segstream.schemas.ClickEvent;
 import io.segstream.schemas.DeletionRequest;
 import io.segstream.schemas.EncoderInfo;
 import io.segstream.schemas.OrderEvent;
+import io.segstream.schemas.ReviewAlert;
+import io.segstream.schemas.ReviewEvent;
 import io.segstream.schemas.SegmentAssignment;
 import io.segstream.schemas.SegmentChange;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +60,7 @@ public final class SegstreamApp implements AutoCloseable {
     private final SegstreamConfig config;
     private final PrometheusMeterRegistry registry;
     private final CachingTextEncoder encoder;
+    private final ReviewScorer reviews;
     private final KafkaStreams streams;
     private final RestServer rest;
     private final BrokerProbe brokerProbe;
@@ -60,7 +68,7 @@ public final class SegstreamApp implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicReference<String> deathReason = new AtomicReference<>();
 
-    private SegstreamApp(SegstreamConfig config) {
+    private SegstreamApp(SegstreamConfig config, ReviewScorer reviews) {
         this.config = config;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -68,7 +76,9 @@ public final class SegstreamApp implements AutoCloseable {
         encoder.bindTo(registry);
         OnnxTextEncoder onnx = (OnnxTextEncoder) encoder.delegate();
         EncoderInfo info = new EncoderInfo(onnx.modelId(), onnx.modelSha256(), onnx.dimension());
-        TopologyDeps deps = new TopologyDeps(encoder, info, registry, System::currentTimeMillis);
+        this.reviews = reviews;
+        TopologyDeps deps =
+                new TopologyDeps(encoder, info, reviews, registry, System::currentTimeMillis);
         Topology topology = SegstreamTopology.buildTopology(config, deps);
         // the REST port must be known before the streams client advertises it to other instances
         this.rest = new RestServer(config, registry);
@@ -166,9 +176,16 @@ public final class SegstreamApp implements AutoCloseable {
 
     /** Creates missing topics, then starts the streams client and the REST API. */
     public static SegstreamApp start(SegstreamConfig config) {
-        TopicAdmin.ensureTopics(config);
-        checkSchemas(config);
-        SegstreamApp app = new SegstreamApp(config);
+        // a head that does not fit is a configuration error: said before Kafka is asked anything
+        ReviewScorer reviews = openReviewScorer(config);
+        try {
+            TopicAdmin.ensureTopics(config);
+            checkSchemas(config);
+        } catch (RuntimeException e) {
+            reviews.close();
+            throw e;
+        }
+        SegstreamApp app = new SegstreamApp(config, reviews);
         app.streams.start();
         LOG.info(
                 "segstream started: REST on http://{}:{}",
@@ -188,10 +205,12 @@ public final class SegstreamApp implements AutoCloseable {
                         Map.of(
                                 topics.clicks(), ClickEvent.class,
                                 topics.orders(), OrderEvent.class,
+                                topics.reviews(), ReviewEvent.class,
                                 topics.deletions(), DeletionRequest.class),
                         Map.of(
                                 topics.segments(), SegmentAssignment.class,
-                                topics.segmentChanges(), SegmentChange.class));
+                                topics.segmentChanges(), SegmentChange.class,
+                                topics.reviewAlerts(), ReviewAlert.class));
     }
 
     public KafkaStreams streams() {
@@ -253,6 +272,31 @@ public final class SegstreamApp implements AutoCloseable {
         }
     }
 
+    /** The review head of {@code reviews.head.file}, or ratings only when it is not set. */
+    static ReviewScorer openReviewScorer(SegstreamConfig config) {
+        String file = config.getString(SegstreamConfig.REVIEWS_HEAD_FILE_CONFIG);
+        if (file.isEmpty()) {
+            return ReviewScorer.ratingsOnly();
+        }
+        try {
+            ReviewScorer scorer =
+                    ReviewScorer.open(
+                            Path.of(file),
+                            EncoderModel.fromId(
+                                    config.getString(SegstreamConfig.REVIEWS_ENCODER_MODEL_CONFIG)),
+                            config.encoder());
+            LOG.info(
+                    "Review head '{}' v{} from {}",
+                    scorer.head().name(),
+                    scorer.head().version(),
+                    file);
+            return scorer;
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "Cannot read the review head " + file + " (reviews.head.file)", e);
+        }
+    }
+
     /** Stops everything; safe to call twice (the shutdown hook and the caller may both close). */
     @Override
     public void close() {
@@ -264,6 +308,7 @@ public final class SegstreamApp implements AutoCloseable {
         streams.close(Duration.ofSeconds(30));
         streamsMetrics.close();
         encoder.close();
+        reviews.close();
         registry.close();
     }
 }

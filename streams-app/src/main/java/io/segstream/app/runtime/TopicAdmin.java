@@ -35,7 +35,14 @@ public final class TopicAdmin {
         Optional<Short> rf = replication(config);
         List<NewTopic> topics = new ArrayList<>();
         for (String name :
-                List.of(t.clicks(), t.orders(), t.deletions(), t.segmentChanges(), t.dlq())) {
+                List.of(
+                        t.clicks(),
+                        t.orders(),
+                        t.reviews(),
+                        t.deletions(),
+                        t.segmentChanges(),
+                        t.reviewAlerts(),
+                        t.dlq())) {
             topics.add(new NewTopic(name, Optional.of(n), rf));
         }
         for (String name : List.of(t.segments(), t.segmentsJson())) {

@@ -3,6 +3,7 @@ package io.segstream.app.topology;
 import io.segstream.schemas.ClickEvent;
 import io.segstream.schemas.DeletionRequest;
 import io.segstream.schemas.OrderEvent;
+import io.segstream.schemas.ReviewEvent;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
@@ -28,6 +29,8 @@ final class EventTimeExtractor implements TimestampExtractor {
             t = c.getEventTime().toEpochMilli();
         } else if (v instanceof OrderEvent o) {
             t = o.getEventTime().toEpochMilli();
+        } else if (v instanceof ReviewEvent r) {
+            t = r.getEventTime().toEpochMilli();
         } else if (v instanceof DeletionRequest d) {
             t = d.getRequestTime().toEpochMilli();
         }

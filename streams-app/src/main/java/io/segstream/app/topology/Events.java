@@ -7,6 +7,7 @@ import io.segstream.schemas.ClickEvent;
 import io.segstream.schemas.DeletionRequest;
 import io.segstream.schemas.OrderEvent;
 import io.segstream.schemas.OrderLine;
+import io.segstream.schemas.ReviewEvent;
 import org.apache.avro.specific.SpecificRecord;
 
 /** Validates input events: what is refused goes to the dead-letter topic with a reason. */
@@ -103,6 +104,25 @@ final class Events {
                 checkText("category", line.getCategory());
             }
             return userId(o.getUserId());
+        }
+        if (event instanceof ReviewEvent r) {
+            checkTime(r.getEventTime().toEpochMilli());
+            checkText("title", r.getTitle());
+            checkText("text", r.getText());
+            if (r.getRating() != null && (r.getRating() < 1 || r.getRating() > 5)) {
+                throw new InvalidEventException(
+                        Reason.INVALID_REVIEW,
+                        "Review "
+                                + r.getReviewId()
+                                + " has rating "
+                                + r.getRating()
+                                + ", not 1 to 5");
+            }
+            if (r.getText().isBlank() && (r.getTitle() == null || r.getTitle().isBlank())) {
+                throw new InvalidEventException(
+                        Reason.INVALID_REVIEW, "Review " + r.getReviewId() + " has no text");
+            }
+            return userId(r.getUserId());
         }
         if (event instanceof DeletionRequest d) {
             return userId(d.getUserId());

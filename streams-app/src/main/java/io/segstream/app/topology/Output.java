@@ -1,6 +1,7 @@
 package io.segstream.app.topology;
 
 import io.segstream.schemas.CentroidDelta;
+import io.segstream.schemas.ReviewAlert;
 import io.segstream.schemas.SegmentAssignment;
 import io.segstream.schemas.SegmentChange;
 
@@ -13,4 +14,6 @@ sealed interface Output {
     record Change(SegmentChange value) implements Output {}
 
     record Delta(CentroidDelta value) implements Output {}
+
+    record Alert(ReviewAlert value) implements Output {}
 }

@@ -6,11 +6,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.segstream.app.config.SegstreamConfig;
 import io.segstream.core.clustering.ClusterDelta;
 import io.segstream.core.clustering.DeltaAccumulator;
+import io.segstream.core.head.ReviewScorer;
 import io.segstream.core.model.ScoringModel;
 import io.segstream.core.profile.ProfileBuilder;
 import io.segstream.core.profile.UserProfile;
 import io.segstream.schemas.CentroidDelta;
 import io.segstream.schemas.DeletionRequest;
+import io.segstream.schemas.ReviewAlert;
+import io.segstream.schemas.ReviewEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,6 +53,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private final boolean learning;
     private final SeedSampler seed;
     private final PanelSampler panel;
+    private final double atRiskNegatives;
 
     private ProcessorContext<String, Output> context;
     private KeyValueStore<String, UserProfile> profiles;
@@ -69,12 +73,13 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private Gauge scoringGauge;
     private Counter events;
     private Counter lateEvents;
+    private Counter reviewAlerts;
     private MeterRegistry registry;
 
     ProfileProcessor(SegstreamConfig config, TopologyDeps deps) {
         this.config = config;
         this.deps = deps;
-        this.builder = new ProfileBuilder(config.profileSettings(), deps.encoder());
+        this.builder = new ProfileBuilder(config.profileSettings(), deps.encoder(), deps.reviews());
         this.flushRecords = config.getInt(SegstreamConfig.FLUSH_RECORDS_CONFIG);
         // a quarter of a request at most, so that a producer set to small requests is obeyed too
         this.maxRecordBytes =
@@ -82,6 +87,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                         config.getInt(SegstreamConfig.MODEL_RECORD_MAX_BYTES_CONFIG),
                         config.producerMaxRequestSize() / 4);
         this.learning = config.getBoolean(SegstreamConfig.LEARNING_ENABLED_CONFIG);
+        this.atRiskNegatives = config.getDouble(SegstreamConfig.REVIEWS_AT_RISK_NEGATIVES_CONFIG);
         this.seed =
                 new SeedSampler(
                         config.getInt(SegstreamConfig.SEED_USERS_CONFIG),
@@ -119,6 +125,10 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                                 "Events older than the user's latest applied event: they reached"
                                         + " the user out of event-time order, so the segment path"
                                         + " (hysteresis) depends on arrival")
+                        .register(registry);
+        this.reviewAlerts =
+                Counter.builder("segstream.review.alerts")
+                        .description("Shoppers who crossed into 'at risk' by their reviews")
                         .register(registry);
         this.sizes =
                 new SegmentSizes(
@@ -180,7 +190,20 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             profile = new UserProfile();
         }
         long latest = profile.lastEventTime();
-        long eventTime = builder.apply(profile, value);
+        long eventTime;
+        ReviewScorer.Verdict verdict = null;
+        if (value instanceof ReviewEvent review) {
+            eventTime = review.getEventTime().toEpochMilli();
+            // at risk until the unhappy reviews have decayed below half the level
+            if (profile.reviewAtRisk()
+                    && negativeReviewsAt(profile, Math.max(latest, eventTime))
+                            < atRiskNegatives / 2) {
+                profile.reviewAtRisk(false);
+            }
+            verdict = builder.applyReview(profile, review);
+        } else {
+            eventTime = builder.apply(profile, value);
+        }
         if (eventTime < latest) {
             lateEvents.increment();
         }
@@ -208,10 +231,51 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         } else {
             score(user, profile, model, now);
         }
+        if (verdict != null
+                && !profile.reviewAtRisk()
+                && profile.negativeReviews() >= atRiskNegatives) {
+            profile.reviewAtRisk(true);
+            alert(user, (ReviewEvent) value, verdict, profile, record.timestamp());
+        }
         profiles.put(user, profile);
         if (deltas.pendingPoints() >= flushRecords || seed.pending() >= flushRecords) {
             flush(now);
         }
+    }
+
+    /**
+     * The profile's decayed count of unhappy reviews read at {@code time} (not before its last).
+     */
+    private double negativeReviewsAt(UserProfile profile, long time) {
+        return profile.isEmpty()
+                ? 0
+                : profile.negativeReviews()
+                        * config.profileSettings().decay(time - profile.lastEventTime());
+    }
+
+    /** The shopper crossed into "at risk" with this review. */
+    private void alert(
+            String user,
+            ReviewEvent review,
+            ReviewScorer.Verdict verdict,
+            UserProfile profile,
+            long timestamp) {
+        reviewAlerts.increment();
+        ReviewAlert alert =
+                ReviewAlert.newBuilder()
+                        .setUserId(user)
+                        .setEventTime(review.getEventTime())
+                        .setReviewId(review.getReviewId())
+                        .setProductId(review.getProductId())
+                        .setNegativity(verdict.negativity())
+                        .setNegativeReviews(profile.negativeReviews())
+                        .setJudgedBy(deps.reviews().judgedBy())
+                        .setSegmentId(
+                                profile.segment() == UserProfile.NO_SEGMENT
+                                        ? null
+                                        : profile.segment())
+                        .build();
+        context.forward(new Record<>(user, new Output.Alert(alert), timestamp));
     }
 
     private void score(String user, UserProfile profile, ScoringModel model, long now) {

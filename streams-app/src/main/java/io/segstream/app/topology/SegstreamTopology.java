@@ -17,6 +17,8 @@ import io.segstream.schemas.CentroidDelta;
 import io.segstream.schemas.ClickEvent;
 import io.segstream.schemas.DeletionRequest;
 import io.segstream.schemas.OrderEvent;
+import io.segstream.schemas.ReviewAlert;
+import io.segstream.schemas.ReviewEvent;
 import io.segstream.schemas.SegmentAssignment;
 import io.segstream.schemas.SegmentChange;
 import java.io.UncheckedIOException;
@@ -42,9 +44,9 @@ import org.apache.kafka.streams.state.Stores;
  * stable across versions.
  *
  * <pre>
- * clicks, orders, deletions -> validate + re-key by user -> events-by-user (repartition)
+ * clicks, orders, reviews, deletions -> validate + re-key by user -> events-by-user (repartition)
  *   -> profile-processor [user-profiles, rescore-sweep-state]
- *   -> segments, segments-json, segment-changes, centroid-deltas
+ *   -> segments, segments-json, segment-changes, review-alerts, centroid-deltas
  * centroid-deltas (1 partition) -> model-coordinator [coordinator-state] -> segment-model
  * segment-model -> global store [segment-model-store], read by both processors
  * </pre>
@@ -56,9 +58,11 @@ public final class SegstreamTopology {
 
     public static final String CLICKS_SOURCE = "clicks-source";
     public static final String ORDERS_SOURCE = "orders-source";
+    public static final String REVIEWS_SOURCE = "reviews-source";
     public static final String DELETIONS_SOURCE = "deletions-source";
     public static final String VALIDATE_CLICKS = "validate-clicks";
     public static final String VALIDATE_ORDERS = "validate-orders";
+    public static final String VALIDATE_REVIEWS = "validate-reviews";
     public static final String VALIDATE_DELETIONS = "validate-deletions";
     public static final String EVENTS_BY_USER = "events-by-user";
     public static final String PROFILE_PROCESSOR = "profile-processor";
@@ -68,6 +72,7 @@ public final class SegstreamTopology {
     public static final String SEGMENTS_JSON_SINK = "segments-json-sink";
     public static final String CHANGES_SINK = "segment-changes-sink";
     public static final String DELTAS_SINK = "centroid-deltas-sink";
+    public static final String ALERTS_SINK = "review-alerts-sink";
     public static final String DELTAS_SOURCE = "centroid-deltas-source";
     public static final String COORDINATOR = "model-coordinator";
     public static final String COORDINATOR_STORE = "coordinator-state";
@@ -140,6 +145,16 @@ public final class SegstreamTopology {
                         OrderEvent.class,
                         ORDERS_SOURCE,
                         VALIDATE_ORDERS);
+        KStream<String, SpecificRecord> reviews =
+                input(
+                        builder,
+                        format,
+                        events,
+                        keyed,
+                        topics.reviews(),
+                        ReviewEvent.class,
+                        REVIEWS_SOURCE,
+                        VALIDATE_REVIEWS);
         KStream<String, SpecificRecord> deletions =
                 input(
                         builder,
@@ -153,6 +168,7 @@ public final class SegstreamTopology {
 
         KStream<String, SpecificRecord> merged =
                 clicks.merge(orders, Named.as("merge-orders"))
+                        .merge(reviews, Named.as("merge-reviews"))
                         .merge(deletions, Named.as("merge-deletions"));
         if (!keyed) {
             merged =
@@ -195,6 +211,14 @@ public final class SegstreamTopology {
                                         Serdes.String(),
                                         bounded(format.serde(SegmentChange.class), config))
                                 .withName(CHANGES_SINK));
+        outputs.filter((k, v) -> v instanceof Output.Alert, Named.as("only-alerts"))
+                .mapValues(v -> ((Output.Alert) v).value(), Named.as("unwrap-alerts"))
+                .to(
+                        topics.reviewAlerts(),
+                        Produced.with(
+                                        Serdes.String(),
+                                        bounded(format.serde(ReviewAlert.class), config))
+                                .withName(ALERTS_SINK));
         outputs.filter((k, v) -> v instanceof Output.Delta, Named.as("only-deltas"))
                 .mapValues(v -> ((Output.Delta) v).value(), Named.as("unwrap-deltas"))
                 .to(

@@ -14,6 +14,7 @@ import io.segstream.core.clustering.Cluster;
 import io.segstream.core.clustering.MiniBatchUpdate;
 import io.segstream.core.encoder.CachingTextEncoder;
 import io.segstream.core.encoder.EncoderConfig;
+import io.segstream.core.features.BehaviourFeatures;
 import io.segstream.core.features.FeatureSpec;
 import io.segstream.core.features.TextProjection;
 import io.segstream.core.model.SegmentModels;
@@ -98,7 +99,13 @@ class OnlineModelTopologyTest {
                                 assertThat(d.getBaseModelVersion()).isZero();
                                 assertThat(d.getDeltas()).isEmpty();
                                 assertThat(d.getSeedSamples())
-                                        .allSatisfy(s -> assertThat(s).hasSize(12 + 384));
+                                        .allSatisfy(
+                                                s ->
+                                                        assertThat(s)
+                                                                .hasSize(
+                                                                        BehaviourFeatures.NAMES
+                                                                                        .size()
+                                                                                + 384));
                             });
             assertThat(h.changes.isEmpty()).isTrue();
             assertThat(h.segments.isEmpty()).isTrue();
@@ -125,7 +132,10 @@ class OnlineModelTopologyTest {
                     .extracting(Centroid::getSegmentId)
                     .containsExactly(0, 1);
             assertThat(seeded.getCentroids())
-                    .allSatisfy(c -> assertThat(c.getVector()).hasSize(12 + 384));
+                    .allSatisfy(
+                            c ->
+                                    assertThat(c.getVector())
+                                            .hasSize(BehaviourFeatures.NAMES.size() + 384));
             assertThat(seeded.getTextEncoder()).isEqualTo(info);
             assertThat(seeded.getFeatureSpec().getTextDimension()).isEqualTo(384);
             assertThat(h.currentModel().getVersion()).isEqualTo(1);
@@ -376,7 +386,7 @@ class OnlineModelTopologyTest {
             FeatureSpec spec = TestModels.ordersOnlySpec(384);
             List<Cluster> clusters = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                double[] center = new double[12 + 2];
+                double[] center = new double[BehaviourFeatures.NAMES.size() + 2];
                 center[TestModels.ORDERS_LOG] = i == 0 ? 0.5 : 3.0;
                 clusters.add(new Cluster(i, center, 10));
             }
@@ -402,10 +412,15 @@ class OnlineModelTopologyTest {
 
             assertThat(h.changes.readValue().getNewSegment()).isZero();
             CentroidDelta delta = h.deltas.readValue();
-            assertThat(delta.getDeltas().get(0).getSum()).hasSize(14);
+            assertThat(delta.getDeltas().get(0).getSum())
+                    .hasSize(BehaviourFeatures.NAMES.size() + 2);
             SegmentModel v2 = h.feedBackModels().get(0);
             assertThat(v2.getProjection()).isNotNull();
-            assertThat(v2.getCentroids()).allSatisfy(c -> assertThat(c.getVector()).hasSize(14));
+            assertThat(v2.getCentroids())
+                    .allSatisfy(
+                            c ->
+                                    assertThat(c.getVector())
+                                            .hasSize(BehaviourFeatures.NAMES.size() + 2));
             assertThat(h.dlqRecords()).isEmpty();
         }
     }

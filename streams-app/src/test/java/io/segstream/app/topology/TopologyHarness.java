@@ -6,6 +6,7 @@ import io.segstream.app.config.Topics;
 import io.segstream.app.serde.AvroSerde;
 import io.segstream.core.encoder.CachingTextEncoder;
 import io.segstream.core.encoder.OnnxTextEncoder;
+import io.segstream.core.head.ReviewScorer;
 import io.segstream.core.profile.UserProfile;
 import io.segstream.schemas.CentroidDelta;
 import io.segstream.schemas.ClickEvent;
@@ -15,6 +16,8 @@ import io.segstream.schemas.EncoderInfo;
 import io.segstream.schemas.OrderEvent;
 import io.segstream.schemas.OrderLine;
 import io.segstream.schemas.OrderStatus;
+import io.segstream.schemas.ReviewAlert;
+import io.segstream.schemas.ReviewEvent;
 import io.segstream.schemas.SegmentAssignment;
 import io.segstream.schemas.SegmentChange;
 import io.segstream.schemas.SegmentModel;
@@ -55,6 +58,7 @@ final class TopologyHarness implements AutoCloseable {
     final TopologyTestDriver driver;
     final TestInputTopic<String, ClickEvent> clicks;
     final TestInputTopic<String, OrderEvent> orders;
+    final TestInputTopic<String, ReviewEvent> reviews;
     final TestInputTopic<String, DeletionRequest> deletions;
     final TestInputTopic<String, byte[]> rawClicks;
     final TestInputTopic<String, byte[]> rawOrders;
@@ -63,10 +67,19 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<String, String> segmentsJson;
     final TestOutputTopic<String, SegmentChange> changes;
     final TestOutputTopic<String, CentroidDelta> deltas;
+    final TestOutputTopic<String, ReviewAlert> alerts;
     final TestOutputTopic<String, byte[]> modelOut;
     final TestOutputTopic<byte[], byte[]> dlq;
 
     TopologyHarness(CachingTextEncoder encoder, Path stateDir, Map<String, Object> overrides) {
+        this(encoder, ReviewScorer.ratingsOnly(), stateDir, overrides);
+    }
+
+    TopologyHarness(
+            CachingTextEncoder encoder,
+            ReviewScorer reviewScorer,
+            Path stateDir,
+            Map<String, Object> overrides) {
         Map<String, Object> settings = new HashMap<>();
         settings.put(SegstreamConfig.APPLICATION_ID_CONFIG, "segstream-test");
         settings.put(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
@@ -87,7 +100,12 @@ final class TopologyHarness implements AutoCloseable {
         config = SegstreamConfig.of(settings);
         topics = config.topics();
         TopologyDeps deps =
-                new TopologyDeps(encoder, encoderInfo(encoder), registry, WALL_CLOCK::toEpochMilli);
+                new TopologyDeps(
+                        encoder,
+                        encoderInfo(encoder),
+                        reviewScorer,
+                        registry,
+                        WALL_CLOCK::toEpochMilli);
         driver =
                 new TopologyTestDriver(
                         SegstreamTopology.buildTopology(config, deps),
@@ -101,6 +119,9 @@ final class TopologyHarness implements AutoCloseable {
         orders =
                 driver.createInputTopic(
                         topics.orders(), keys, AvroSerde.of(OrderEvent.class).serializer());
+        reviews =
+                driver.createInputTopic(
+                        topics.reviews(), keys, AvroSerde.of(ReviewEvent.class).serializer());
         deletions =
                 driver.createInputTopic(
                         topics.deletions(), keys, AvroSerde.of(DeletionRequest.class).serializer());
@@ -124,6 +145,11 @@ final class TopologyHarness implements AutoCloseable {
                         topics.centroidDeltas(),
                         keysOut,
                         AvroSerde.of(CentroidDelta.class).deserializer());
+        alerts =
+                driver.createOutputTopic(
+                        topics.reviewAlerts(),
+                        keysOut,
+                        AvroSerde.of(ReviewAlert.class).deserializer());
         modelOut =
                 driver.createOutputTopic(
                         topics.segmentModel(), keysOut, new ByteArrayDeserializer());
@@ -195,6 +221,19 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     // ---- events ----
+
+    static ReviewEvent review(
+            String user, Instant time, String title, String text, Integer rating) {
+        return ReviewEvent.newBuilder()
+                .setReviewId(user + "-" + time.toEpochMilli())
+                .setUserId(user)
+                .setProductId("p1")
+                .setEventTime(time)
+                .setRating(rating)
+                .setTitle(title)
+                .setText(text)
+                .build();
+    }
 
     static ClickEvent view(String user, Instant time, String title, String category, double price) {
         return click(ClickEventType.VIEW, user, time, title, category, price).build();
