@@ -1,5 +1,6 @@
 package io.segstream.bench;
 
+import io.segstream.core.dataset.ClothingReviews;
 import io.segstream.core.dataset.ProductTitles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,33 +31,14 @@ final class BenchData {
      * review head reads them: the title, then the body.
      */
     static List<String> realReviews() {
-        Path csv = file("womens_clothing_reviews", "womens_clothing_reviews_dev.csv.gz");
-        List<String> out = new java.util.ArrayList<>();
-        try (var in =
-                        new java.io.InputStreamReader(
-                                new java.util.zip.GZIPInputStream(Files.newInputStream(csv)),
-                                java.nio.charset.StandardCharsets.UTF_8);
-                var rows =
-                        org.apache.commons.csv.CSVFormat.RFC4180
-                                .builder()
-                                .setHeader()
-                                .setSkipHeaderRecord(true)
-                                .get()
-                                .parse(in)) {
-            for (var row : rows) {
-                String text = row.get("Review Text");
-                if (!text.isBlank()) {
-                    String title = row.get("Title");
-                    out.add(title.isBlank() ? text : title + ". " + text);
-                    if (out.size() == TEXTS) {
-                        break;
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out;
+        return ClothingReviews.read(
+                        file("womens_clothing_reviews", "womens_clothing_reviews_dev.csv.gz"))
+                .reviews()
+                .stream()
+                .filter(r -> !r.body().isBlank())
+                .limit(TEXTS)
+                .map(ClothingReviews.Review::text)
+                .toList();
     }
 
     private static Path file(String set, String name) {

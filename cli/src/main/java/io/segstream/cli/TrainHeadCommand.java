@@ -1,5 +1,7 @@
 package io.segstream.cli;
 
+import io.segstream.app.config.SegstreamConfig;
+import io.segstream.app.runtime.ModelPublisher;
 import io.segstream.core.dataset.ClothingReviews;
 import io.segstream.core.dataset.ClothingReviews.Review;
 import io.segstream.core.encoder.EncoderConfig;
@@ -28,7 +30,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -112,6 +116,21 @@ final class TrainHeadCommand implements Callable<Integer> {
     Path out;
 
     @Option(
+            names = "--publish",
+            description =
+                    "Also publish each head on the heads topic of --bootstrap-servers, where running"
+                            + " apps following its name (reviews.head.name) take it.")
+    boolean publish;
+
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOSTS",
+            description = "Kafka to publish to, with --publish.")
+    String bootstrapServers;
+
+    @Mixin SettingOverrides overrides;
+
+    @Option(
             names = "--embeddings-cache",
             paramLabel = "DIR",
             description =
@@ -139,6 +158,10 @@ final class TrainHeadCommand implements Callable<Integer> {
                         : List.of(HeadLabel.fromId(label));
         if (folds < 2) {
             throw new IllegalArgumentException("--folds must be 2 or more, got " + folds);
+        }
+        if (publish && bootstrapServers == null) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--publish needs --bootstrap-servers");
         }
         Path file = reviewsFile(dataset.get(1), "--dataset");
         ClothingReviews.Result read = ClothingReviews.read(file);
@@ -199,12 +222,28 @@ final class TrainHeadCommand implements Callable<Integer> {
                     HeadFile.write(head, target);
                     w.printf(Locale.ROOT, "  written: %s%n", target);
                 }
+                if (publish) {
+                    SegstreamConfig kafka = kafkaConfig();
+                    ModelPublisher.publishHead(kafka, head);
+                    w.printf(
+                            Locale.ROOT,
+                            "  published: head '%s' v%d on %s%n",
+                            head.getName(),
+                            head.getVersion(),
+                            kafka.topics().heads());
+                }
                 w.flush();
             }
         } finally {
             pool.shutdownNow();
         }
         return 0;
+    }
+
+    private SegstreamConfig kafkaConfig() {
+        Map<String, Object> settings = new HashMap<>(overrides.asSettings());
+        settings.put(SegstreamConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return new SegstreamConfig(settings);
     }
 
     private ReviewEmbeddings.Encoded embeddings(

@@ -11,6 +11,7 @@ import io.segstream.core.encoder.CachingTextEncoder;
 import io.segstream.core.encoder.EncoderConfig;
 import io.segstream.core.encoder.EncoderModel;
 import io.segstream.core.features.BehaviourFeatures;
+import io.segstream.core.head.HeadFile;
 import io.segstream.core.head.ReviewScorer;
 import io.segstream.core.model.ModelCompatibilityException;
 import io.segstream.core.profile.UserProfile;
@@ -90,8 +91,8 @@ class ReviewHeadTopologyTest {
     @Test
     void shouldMoveTheWriterOfAClearlyUnhappyReviewWithTheReviewAsDriver() throws Exception {
         try (ReviewScorer scorer =
-                        ReviewScorer.open(
-                                headFile,
+                        ReviewScorer.following(
+                                "not-recommended",
                                 EncoderModel.ALL_MINILM_L6_V2_Q,
                                 EncoderConfig.defaults());
                 TopologyHarness h =
@@ -100,6 +101,7 @@ class ReviewHeadTopologyTest {
                                 scorer,
                                 dir.resolve("state"),
                                 Map.of(SegstreamConfig.LEARNING_ENABLED_CONFIG, false))) {
+            assertThat(scorer.offer(HeadFile.read(headFile))).isTrue();
             // segment 0: no unhappy reviews; segment 1: one recent unhappy review
             h.publish(TestModels.axisModel(NEGATIVE_REVIEWS, 1, 1, info, 10, 0, Math.log1p(1)));
             Instant t0 = TopologyHarness.T0;

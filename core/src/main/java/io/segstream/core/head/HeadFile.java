@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A head artifact on disk: one {@link HeadModel} in Avro single-object encoding, as segment models
- * are kept. Written once: a version is immutable, so an existing file is never replaced.
+ * A head artifact: one {@link HeadModel} in Avro single-object encoding, on disk (written once: a
+ * version is immutable, so an existing file is never replaced) and on the heads topic.
  */
 public final class HeadFile {
 
@@ -35,6 +35,15 @@ public final class HeadFile {
             throw new IllegalArgumentException(
                     "Head file " + file + " exists; head versions are immutable.");
         }
+    }
+
+    /** A head's bytes, as on the heads topic. */
+    public static byte[] encode(HeadModel head) {
+        return CODEC.encode(head);
+    }
+
+    public static HeadModel decode(byte[] bytes) {
+        return CODEC.decode(bytes);
     }
 
     public static HeadModel read(Path file) throws IOException {

@@ -8,14 +8,16 @@ import io.segstream.core.model.ModelCompatibilityException;
 import io.segstream.core.text.PiiScrubber;
 import io.segstream.schemas.HeadModel;
 import io.segstream.schemas.ReviewEvent;
-import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * Judges one review as it arrives: scrubs personal data from its title and text, encodes them alone
  * with the encoder the head was trained on (int8 vectors shift with batch-mates, and the head
  * learnt from vectors made one at a time) and scores the embedding with the head. Without a head, a
- * review's star rating (1 or 2 stars: unhappy) is the judgement where it has one. Thread-safe.
+ * review's star rating (1 or 2 stars: unhappy) is the judgement where it has one.
+ *
+ * <p>Follows one head by name: {@link #offer} replaces it with a later version while the stream
+ * runs, as segment models are replaced, and refuses a version trained on another encoder.
+ * Thread-safe: a review is judged by one consistent pair of encoder and head.
  */
 public final class ReviewScorer implements AutoCloseable {
 
@@ -24,83 +26,131 @@ public final class ReviewScorer implements AutoCloseable {
 
     private static final Verdict UNJUDGED = new Verdict(Double.NaN, false);
 
-    private final TextEncoder encoder;
-    private final TextHead head;
-    private final PiiScrubber scrubber = new PiiScrubber();
+    /** The head in use and the encoder it reads; null fields before the first head. */
+    private record Current(TextEncoder encoder, TextHead head) {}
 
-    private ReviewScorer(TextEncoder encoder, TextHead head) {
-        this.encoder = encoder;
-        this.head = head;
+    private final String headName;
+    private final EncoderModel encoderModel;
+    private final EncoderConfig base;
+    private final PiiScrubber scrubber = new PiiScrubber();
+    private volatile Current current = new Current(null, null);
+
+    /** The encoder this scorer opened (closed with it) and its token limit; null when none. */
+    private OnnxTextEncoder owned;
+
+    private int ownedMaxLength;
+
+    private ReviewScorer(String headName, EncoderModel encoderModel, EncoderConfig base) {
+        this.headName = headName;
+        this.encoderModel = encoderModel;
+        this.base = base;
     }
 
     /**
-     * Loads the head in {@code headFile} for the review encoder {@code encoderModel} (opened here,
-     * with the head's token limit, and closed with the scorer); refuses a head trained on another
-     * encoder, naming both.
+     * A scorer that follows the head called {@code headName} for the review encoder {@code
+     * encoderModel}, opened (from {@code base}'s cache and provider) when the first head arrives.
      */
-    public static ReviewScorer open(Path headFile, EncoderModel encoderModel, EncoderConfig base)
-            throws IOException {
-        HeadModel model = HeadFile.read(headFile);
-        if (!model.getEncoderModelId().equals(encoderModel.id())) {
-            // refused before minutes of model loading; forEncoder gives the same message
-            throw new ModelCompatibilityException(
-                    TextHead.mismatch(model, encoderModel.id(), "(not loaded)"));
-        }
-        OnnxTextEncoder encoder =
-                OnnxTextEncoder.open(
-                        new EncoderConfig(
-                                encoderModel,
-                                model.getEncoderMaxLength(),
-                                1,
-                                base.executionProvider(),
-                                0,
-                                base.modelCacheDir()));
-        try {
-            return new ReviewScorer(
-                    encoder,
-                    TextHead.forEncoder(
-                            model, encoder.modelId(), encoder.modelSha256(), encoder.dimension()));
-        } catch (RuntimeException e) {
-            encoder.close();
-            throw e;
-        }
+    public static ReviewScorer following(
+            String headName, EncoderModel encoderModel, EncoderConfig base) {
+        return new ReviewScorer(headName, encoderModel, base);
     }
 
     /** Scores with {@code head}, which must have been accepted for {@code encoder}. */
     public static ReviewScorer withHead(TextEncoder encoder, TextHead head) {
-        return new ReviewScorer(encoder, head);
+        ReviewScorer s = new ReviewScorer(head.name(), null, null);
+        s.current = new Current(encoder, head);
+        return s;
     }
 
     /** No head: the star rating judges. */
     public static ReviewScorer ratingsOnly() {
-        return new ReviewScorer(null, null);
+        return new ReviewScorer(null, null, null);
+    }
+
+    /**
+     * Takes {@code model} as the head if it is the followed name and later than the current one;
+     * returns whether it did. Opens the review encoder for the first head.
+     *
+     * @throws ModelCompatibilityException when the head was trained on another encoder (its id or
+     *     graph) or with another token limit than the open encoder's; the message names both
+     */
+    public synchronized boolean offer(HeadModel model) {
+        if (encoderModel == null || !model.getName().equals(headName)) {
+            return false;
+        }
+        Current now = current;
+        if (now.head() != null && model.getVersion() <= now.head().version()) {
+            return false;
+        }
+        if (!model.getEncoderModelId().equals(encoderModel.id())) {
+            // refused before the model files are opened; forEncoder gives the same message
+            throw new ModelCompatibilityException(
+                    TextHead.mismatch(model, encoderModel.id(), "(not loaded)"));
+        }
+        if (owned == null) {
+            owned =
+                    OnnxTextEncoder.open(
+                            new EncoderConfig(
+                                    encoderModel,
+                                    model.getEncoderMaxLength(),
+                                    1,
+                                    base.executionProvider(),
+                                    0,
+                                    base.modelCacheDir()));
+            ownedMaxLength = model.getEncoderMaxLength();
+        } else if (model.getEncoderMaxLength() != ownedMaxLength) {
+            throw new ModelCompatibilityException(
+                    "Head '"
+                            + model.getName()
+                            + "' v"
+                            + model.getVersion()
+                            + " reads "
+                            + model.getEncoderMaxLength()
+                            + " tokens per review, the open review encoder "
+                            + ownedMaxLength
+                            + "; restart the app to change the token limit");
+        }
+        current =
+                new Current(
+                        owned,
+                        TextHead.forEncoder(
+                                model, owned.modelId(), owned.modelSha256(), owned.dimension()));
+        return true;
     }
 
     /** What judges reviews: {@code head <name> v<version>}, or {@code rating}. */
     public String judgedBy() {
+        TextHead head = current.head();
         return head == null ? "rating" : "head " + head.name() + " v" + head.version();
     }
 
     /** The head in use, or null. */
     public TextHead head() {
-        return head;
+        return current.head();
     }
 
     public Verdict judge(ReviewEvent review) {
-        if (head == null) {
+        Current now = current;
+        if (now.head() == null) {
             Integer rating = review.getRating();
             return rating == null ? UNJUDGED : new Verdict((5 - rating) / 4.0, rating <= 2);
         }
         double score =
-                head.score(
-                        encoder.encode(scrubber.scrub(text(review.getTitle(), review.getText()))));
-        return new Verdict(score, head.positive(score));
+                now.head()
+                        .score(
+                                now.encoder()
+                                        .encode(
+                                                scrubber.scrub(
+                                                        text(
+                                                                review.getTitle(),
+                                                                review.getText()))));
+        return new Verdict(score, now.head().positive(score));
     }
 
     @Override
-    public void close() {
-        if (encoder != null) {
-            encoder.close();
+    public synchronized void close() {
+        if (owned != null) {
+            owned.close();
         }
     }
 

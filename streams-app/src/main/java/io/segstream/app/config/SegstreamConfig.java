@@ -251,12 +251,21 @@ public final class SegstreamConfig extends AbstractConfig {
 
     public static final String REVIEWS_HEAD_FILE_CONFIG = "reviews.head.file";
     static final String REVIEWS_HEAD_FILE_DOC =
-            "A head trained by 'segstream train-head' (a .head.avro file): every review on the "
+            "A head trained by 'segstream train-head' (a .head.avro file) to start from; later "
+                    + "versions come on the heads topic (reviews.head.name). Every review on the "
                     + "reviews topic is encoded with reviews.encoder.model and scored by it into its "
                     + "writer's profile (negative reviews, mean negativity). A head trained on "
                     + "another encoder is refused at start-up. Empty (default): a review's star "
                     + "rating judges it (1 or 2 stars: negative), and one without a rating is only "
                     + "counted.";
+
+    public static final String REVIEWS_HEAD_NAME_CONFIG = "reviews.head.name";
+    static final String REVIEWS_HEAD_NAME_DOC =
+            "Which head judges reviews: the app follows this name on the heads topic (where "
+                    + "'segstream train-head --publish' puts every head it trains) and takes each "
+                    + "later version while it runs; one trained on another encoder than "
+                    + "reviews.encoder.model is refused and logged. not-recommended (default) or "
+                    + "negative, as train-head names them.";
 
     public static final String REVIEWS_AT_RISK_NEGATIVES_CONFIG = "reviews.at.risk.negatives";
     static final String REVIEWS_AT_RISK_NEGATIVES_DOC =
@@ -638,6 +647,13 @@ public final class SegstreamConfig extends AbstractConfig {
                             "",
                             Importance.MEDIUM,
                             REVIEWS_HEAD_FILE_DOC)
+                    .define(
+                            REVIEWS_HEAD_NAME_CONFIG,
+                            Type.STRING,
+                            "not-recommended",
+                            new ConfigDef.NonEmptyString(),
+                            Importance.LOW,
+                            REVIEWS_HEAD_NAME_DOC)
                     .define(
                             REVIEWS_AT_RISK_NEGATIVES_CONFIG,
                             Type.DOUBLE,

@@ -46,6 +46,11 @@ public record Topics(String prefix) {
         return prefix + "centroid-deltas";
     }
 
+    /** Review heads by name (compacted): every version train-head publishes. */
+    public String heads() {
+        return prefix + "heads";
+    }
+
     public String dlq() {
         return prefix + "dlq";
     }

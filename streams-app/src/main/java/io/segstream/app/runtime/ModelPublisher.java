@@ -2,7 +2,9 @@ package io.segstream.app.runtime;
 
 import io.segstream.app.config.SegstreamConfig;
 import io.segstream.app.topology.ModelStoreUpdater;
+import io.segstream.core.head.HeadFile;
 import io.segstream.schemas.AvroCodec;
+import io.segstream.schemas.HeadModel;
 import io.segstream.schemas.ModelOrigin;
 import io.segstream.schemas.SegmentModel;
 import java.util.Comparator;
@@ -17,7 +19,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Lists and publishes model versions on the {@code segment-model} topic, where every running
- * instance picks them up live (a new major version makes them re-score their users).
+ * instance picks them up live (a new major version makes them re-score their users), and review
+ * heads on the {@code heads} topic.
  */
 public final class ModelPublisher {
 
@@ -79,7 +82,26 @@ public final class ModelPublisher {
         return publish(config, copy);
     }
 
+    /**
+     * Publishes a review head on the heads topic, keyed by its name: running apps that follow the
+     * name take it (reviews.head.name).
+     */
+    public static void publishHead(SegstreamConfig config, HeadModel head)
+            throws InterruptedException, ExecutionException {
+        TopicAdmin.ensureTopics(config);
+        send(config, config.topics().heads(), head.getName(), HeadFile.encode(head));
+    }
+
     private static void send(SegstreamConfig config, SegmentModel model)
+            throws InterruptedException, ExecutionException {
+        send(
+                config,
+                config.topics().segmentModel(),
+                ModelStoreUpdater.versionKey(model.getVersion()),
+                CODEC.encode(model));
+    }
+
+    private static void send(SegstreamConfig config, String topic, String key, byte[] value)
             throws InterruptedException, ExecutionException {
         Properties p = new Properties();
         p.putAll(config.kafkaClientProperties());
@@ -88,12 +110,7 @@ public final class ModelPublisher {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
-            producer.send(
-                            new ProducerRecord<>(
-                                    config.topics().segmentModel(),
-                                    ModelStoreUpdater.versionKey(model.getVersion()),
-                                    CODEC.encode(model)))
-                    .get();
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
         }
     }
 }

@@ -47,6 +47,7 @@ public final class RequiredAcls {
         ops.put(t.clicks(), read);
         ops.put(t.orders(), read);
         ops.put(t.reviews(), read);
+        ops.put(t.heads(), read);
         // DELETE /users/{id} publishes deletion requests that the engine then reads
         ops.put(t.deletions(), both);
         ops.put(t.segments(), write);

@@ -14,11 +14,13 @@ import io.segstream.app.topology.TopologyDeps;
 import io.segstream.core.encoder.CachingTextEncoder;
 import io.segstream.core.encoder.EncoderModel;
 import io.segstream.core.encoder.OnnxTextEncoder;
+import io.segstream.core.head.HeadFile;
 import io.segstream.core.head.ReviewScorer;
 import io.segstream.core.profile.UserProfile;
 import io.segstream.schemas.ClickEvent;
 import io.segstream.schemas.DeletionRequest;
 import io.segstream.schemas.EncoderInfo;
+import io.segstream.schemas.HeadModel;
 import io.segstream.schemas.OrderEvent;
 import io.segstream.schemas.ReviewAlert;
 import io.segstream.schemas.ReviewEvent;
@@ -61,6 +63,7 @@ public final class SegstreamApp implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final CachingTextEncoder encoder;
     private final ReviewScorer reviews;
+    private final HeadWatcher heads;
     private final KafkaStreams streams;
     private final RestServer rest;
     private final BrokerProbe brokerProbe;
@@ -77,6 +80,7 @@ public final class SegstreamApp implements AutoCloseable {
         OnnxTextEncoder onnx = (OnnxTextEncoder) encoder.delegate();
         EncoderInfo info = new EncoderInfo(onnx.modelId(), onnx.modelSha256(), onnx.dimension());
         this.reviews = reviews;
+        this.heads = new HeadWatcher(config, reviews, registry);
         TopologyDeps deps =
                 new TopologyDeps(encoder, info, reviews, registry, System::currentTimeMillis);
         Topology topology = SegstreamTopology.buildTopology(config, deps);
@@ -186,6 +190,7 @@ public final class SegstreamApp implements AutoCloseable {
             throw e;
         }
         SegstreamApp app = new SegstreamApp(config, reviews);
+        app.heads.start();
         app.streams.start();
         LOG.info(
                 "segstream started: REST on http://{}:{}",
@@ -272,28 +277,44 @@ public final class SegstreamApp implements AutoCloseable {
         }
     }
 
-    /** The review head of {@code reviews.head.file}, or ratings only when it is not set. */
+    /**
+     * The review scorer: it follows the head named {@code reviews.head.name}, starting from {@code
+     * reviews.head.file} when set; later versions arrive on the heads topic ({@link HeadWatcher}).
+     */
     static ReviewScorer openReviewScorer(SegstreamConfig config) {
+        ReviewScorer scorer =
+                ReviewScorer.following(
+                        config.getString(SegstreamConfig.REVIEWS_HEAD_NAME_CONFIG),
+                        EncoderModel.fromId(
+                                config.getString(SegstreamConfig.REVIEWS_ENCODER_MODEL_CONFIG)),
+                        config.encoder());
         String file = config.getString(SegstreamConfig.REVIEWS_HEAD_FILE_CONFIG);
         if (file.isEmpty()) {
-            return ReviewScorer.ratingsOnly();
+            return scorer;
         }
         try {
-            ReviewScorer scorer =
-                    ReviewScorer.open(
-                            Path.of(file),
-                            EncoderModel.fromId(
-                                    config.getString(SegstreamConfig.REVIEWS_ENCODER_MODEL_CONFIG)),
-                            config.encoder());
-            LOG.info(
-                    "Review head '{}' v{} from {}",
-                    scorer.head().name(),
-                    scorer.head().version(),
-                    file);
+            HeadModel head = HeadFile.read(Path.of(file));
+            if (!scorer.offer(head)) {
+                scorer.close();
+                throw new IllegalArgumentException(
+                        "reviews.head.file "
+                                + file
+                                + " holds head '"
+                                + head.getName()
+                                + "', but reviews.head.name is '"
+                                + config.getString(SegstreamConfig.REVIEWS_HEAD_NAME_CONFIG)
+                                + "'; set reviews.head.name="
+                                + head.getName());
+            }
+            LOG.info("Review head '{}' v{} from {}", head.getName(), head.getVersion(), file);
             return scorer;
         } catch (IOException e) {
+            scorer.close();
             throw new UncheckedIOException(
                     "Cannot read the review head " + file + " (reviews.head.file)", e);
+        } catch (RuntimeException e) {
+            scorer.close();
+            throw e;
         }
     }
 
@@ -305,6 +326,7 @@ public final class SegstreamApp implements AutoCloseable {
         }
         rest.close();
         brokerProbe.close();
+        heads.close();
         streams.close(Duration.ofSeconds(30));
         streamsMetrics.close();
         encoder.close();

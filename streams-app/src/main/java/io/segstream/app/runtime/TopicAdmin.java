@@ -53,6 +53,12 @@ public final class TopicAdmin {
                                             TopicConfig.CLEANUP_POLICY_CONFIG,
                                             TopicConfig.CLEANUP_POLICY_COMPACT)));
         }
+        topics.add(
+                new NewTopic(t.heads(), Optional.of(1), rf)
+                        .configs(
+                                Map.of(
+                                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                                        TopicConfig.CLEANUP_POLICY_COMPACT)));
         // one partition: a single coordinator task applies every update, in order
         topics.add(new NewTopic(t.centroidDeltas(), Optional.of(1), rf));
         topics.add(
