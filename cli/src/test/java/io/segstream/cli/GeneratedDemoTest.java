@@ -40,6 +40,7 @@ class GeneratedDemoTest {
         String text = cli.out.toString();
         assertThat(text)
                 .contains("generated 1,500 shoppers")
+                .containsPattern("orders and [1-9][\\d,]* reviews \\(built-in texts\\)")
                 .contains("of 1,500 customers processed");
         Matcher ari = Pattern.compile("adjusted Rand index (\\d\\.\\d{3})").matcher(text);
         assertThat(ari.find()).as(text).isTrue();
@@ -114,6 +115,11 @@ class GeneratedDemoTest {
         assertThat(dom.getElementById("chart-projection").select("path").size())
                 .isGreaterThan(1000);
         assertThat(dom.select("#cards .card")).hasSize(5);
+        // review sentiment per segment: the lapsing customers' reviews are mostly unhappy
+        assertThat(dom.select("#cards .card").text())
+                .contains("review sentiment:")
+                .contains("(unhappy)")
+                .contains("(happy)");
         assertThat(dom.select("#personas tr")).hasSize(6);
         assertThat(dom.getElementById("personas-section").hasAttr("hidden")).isFalse();
         // for a person to look at: target/report-screenshot.png
