@@ -16,6 +16,7 @@ import io.segstream.core.profile.UserProfile;
 import io.segstream.schemas.ClickEvent;
 import io.segstream.schemas.OrderEvent;
 import io.segstream.schemas.OrderLine;
+import io.segstream.schemas.ReviewAlert;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -212,6 +214,40 @@ class DeadLetterTopologyTest {
                                     .counter()
                                     .count())
                     .isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void shouldDeadLetterBadReviewsAndJudgeGoodOnesByTheirStars() {
+        try (TopologyHarness h = new TopologyHarness(encoder, stateDir, Map.of())) {
+            h.reviews.pipeInput(
+                    "u-happy", TopologyHarness.review("u-happy", T0, "Lovely", "Fits well.", 5));
+            h.reviews.pipeInput(
+                    "u-sad",
+                    TopologyHarness.review("u-sad", T0, "Broke", "Fell apart in a week.", 1));
+            h.reviews.pipeInput(
+                    "u-bad", TopologyHarness.review("u-bad", T0, "Odd", "Seven stars!", 7));
+            h.reviews.pipeInput(
+                    "u-bad",
+                    TopologyHarness.review(
+                            "u-bad", T0, null, "x".repeat(TopologyHarness.MAX_TEXT_CHARS + 1), 4));
+            h.reviews.pipeInput("u-bad", TopologyHarness.review("u-bad", T0, " ", " ", 3));
+
+            assertThat(h.dlqRecords().stream().map(r -> header(r, "segstream.reason")).toList())
+                    .containsExactly("INVALID_REVIEW", "TEXT_TOO_LONG", "INVALID_REVIEW");
+            assertThat(h.profiles().get("u-bad")).isNull();
+            UserProfile happy = h.profiles().get("u-happy");
+            assertThat(happy.reviews()).isEqualTo(1f);
+            assertThat(happy.negativeReviews()).isZero();
+            assertThat(happy.meanReviewNegativity()).isZero();
+            UserProfile sad = h.profiles().get("u-sad");
+            assertThat(sad.negativeReviews()).isEqualTo(1f);
+            assertThat(sad.meanReviewNegativity()).isEqualTo(1.0);
+            // without a head, the stars judge, and one unhappy review puts its writer at risk
+            List<ReviewAlert> alerts = h.alerts.readValuesToList();
+            assertThat(alerts).hasSize(1);
+            assertThat(alerts.get(0).getUserId()).isEqualTo("u-sad");
+            assertThat(alerts.get(0).getJudgedBy()).isEqualTo("rating");
         }
     }
 
