@@ -307,7 +307,7 @@ final class TrainHeadCommand implements Callable<Integer> {
                 e.rows(),
                 100.0 * e.positives() / e.rows(),
                 e.folds().size(),
-                3);
+                HeadTraining.INNER_FOLDS);
         w.printf(Locale.ROOT, "  AUC over the folds              mean ± sd     min     max%n");
         row(w, "head (" + encoderId + ")", e.head());
         row(w, "TF-IDF 1-2 grams + LR baseline", e.baseline());

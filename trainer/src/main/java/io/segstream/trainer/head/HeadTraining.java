@@ -32,6 +32,9 @@ public final class HeadTraining {
 
     static final double[] BASELINE_STRENGTHS = {1, 3, 10, 30};
 
+    /** Inner folds that pick each model's strength and threshold. */
+    public static final int INNER_FOLDS = LogisticFit.INNER_FOLDS;
+
     private HeadTraining() {}
 
     /** One outer fold: test AUCs and what the inner folds picked. */
