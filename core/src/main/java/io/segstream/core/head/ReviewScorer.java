@@ -21,10 +21,13 @@ import io.segstream.schemas.ReviewEvent;
  */
 public final class ReviewScorer implements AutoCloseable {
 
-    /** A review's negativity in [0, 1] (NaN when nothing could judge it) and the verdict. */
-    public record Verdict(double negativity, boolean negative) {}
+    /**
+     * A review's negativity in [0, 1] (NaN when nothing could judge it), the verdict, and what
+     * judged it: {@code head <name> v<version>}, {@code rating} or {@code nothing}.
+     */
+    public record Verdict(double negativity, boolean negative, String judgedBy) {}
 
-    private static final Verdict UNJUDGED = new Verdict(Double.NaN, false);
+    private static final Verdict UNJUDGED = new Verdict(Double.NaN, false, "nothing");
 
     /** The head in use and the encoder it reads; null fields before the first head. */
     private record Current(TextEncoder encoder, TextHead head) {}
@@ -53,13 +56,6 @@ public final class ReviewScorer implements AutoCloseable {
     public static ReviewScorer following(
             String headName, EncoderModel encoderModel, EncoderConfig base) {
         return new ReviewScorer(headName, encoderModel, base);
-    }
-
-    /** Scores with {@code head}, which must have been accepted for {@code encoder}. */
-    public static ReviewScorer withHead(TextEncoder encoder, TextHead head) {
-        ReviewScorer s = new ReviewScorer(head.name(), null, null);
-        s.current = new Current(encoder, head);
-        return s;
     }
 
     /** No head: the star rating judges. */
@@ -118,12 +114,6 @@ public final class ReviewScorer implements AutoCloseable {
         return true;
     }
 
-    /** What judges reviews: {@code head <name> v<version>}, or {@code rating}. */
-    public String judgedBy() {
-        TextHead head = current.head();
-        return head == null ? "rating" : "head " + head.name() + " v" + head.version();
-    }
-
     /** The head in use, or null. */
     public TextHead head() {
         return current.head();
@@ -133,7 +123,9 @@ public final class ReviewScorer implements AutoCloseable {
         Current now = current;
         if (now.head() == null) {
             Integer rating = review.getRating();
-            return rating == null ? UNJUDGED : new Verdict((5 - rating) / 4.0, rating <= 2);
+            return rating == null
+                    ? UNJUDGED
+                    : new Verdict((5 - rating) / 4.0, rating <= 2, "rating");
         }
         double score =
                 now.head()
@@ -144,7 +136,10 @@ public final class ReviewScorer implements AutoCloseable {
                                                         text(
                                                                 review.getTitle(),
                                                                 review.getText()))));
-        return new Verdict(score, now.head().positive(score));
+        return new Verdict(
+                score,
+                now.head().positive(score),
+                "head " + now.head().name() + " v" + now.head().version());
     }
 
     @Override

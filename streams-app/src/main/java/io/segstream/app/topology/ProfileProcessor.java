@@ -250,7 +250,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         return profile.isEmpty()
                 ? 0
                 : profile.negativeReviews()
-                        * config.profileSettings().decay(time - profile.lastEventTime());
+                        * builder.settings().decay(time - profile.lastEventTime());
     }
 
     /** The shopper crossed into "at risk" with this review. */
@@ -269,7 +269,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                         .setProductId(review.getProductId())
                         .setNegativity(verdict.negativity())
                         .setNegativeReviews(profile.negativeReviews())
-                        .setJudgedBy(deps.reviews().judgedBy())
+                        .setJudgedBy(verdict.judgedBy())
                         .setSegmentId(
                                 profile.segment() == UserProfile.NO_SEGMENT
                                         ? null

@@ -51,7 +51,7 @@ class HeadWatcherTest {
                     HeadWatcher watcher = new HeadWatcher(config, scorer, registry)) {
                 watcher.start();
                 await(() -> scorer.head() != null);
-                assertThat(scorer.judgedBy()).isEqualTo("head not-recommended v1");
+                assertThat(scorer.head().version()).isEqualTo(1);
 
                 ModelPublisher.publishHead(
                         config, head("not-recommended", 2, "all-minilm-l6-v2-q", sha));
@@ -60,7 +60,7 @@ class HeadWatcherTest {
                 ModelPublisher.publishHead(
                         config, head("not-recommended", 3, "bge-small-en-v15-q", "ab"));
                 await(() -> registry.counter("segstream.review.heads.refused").count() == 1);
-                assertThat(scorer.judgedBy()).isEqualTo("head not-recommended v2");
+                assertThat(scorer.head().version()).isEqualTo(2);
             }
         }
     }
