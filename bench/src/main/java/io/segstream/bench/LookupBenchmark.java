@@ -11,9 +11,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +26,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.async.MinimalHttpAsyncClient;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.http2.config.H2Config;
+import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -56,7 +66,10 @@ public final class LookupBenchmark {
     private static final String TOKEN = "lookup-benchmark-read-token-0123456789";
 
     /** What a phase asks; {@code target} is the index of the instance asked. */
-    private record Call(int target, HttpRequest request, boolean ownedByTarget) {}
+    private record Call(int target, SimpleHttpRequest request, boolean ownedByTarget) {}
+
+    /** A response's status and body. */
+    private record Answer(int status, String body) {}
 
     private interface CallMaker {
         Call make(SplittableRandom random);
@@ -74,8 +87,13 @@ public final class LookupBenchmark {
         int batch50Requests = 2_000;
         int batch1000Requests = 200;
 
-        /** Warm-up requests per measured one: after a quarter the JIT was still compiling. */
-        double warmupShare = 1.0;
+        /**
+         * Warm-up requests per measured one. After a quarter the JIT was still compiling; after as
+         * many as measured, a third of the slow answers still fell in the first quarter second of
+         * the measured phase (requests timed from start: 98 answers over 5 ms there, 0 to 13 in
+         * each quarter second of the last second).
+         */
+        double warmupShare = 3.0;
 
         Path jfrDir;
         Path root = Path.of(".");
@@ -94,13 +112,15 @@ public final class LookupBenchmark {
                             o.batch1000Requests = Integer.parseInt(args[++i]);
                     case "--jfr" -> o.jfrDir = Path.of(args[++i]);
                     case "--root" -> o.root = Path.of(args[++i]);
+                    case "--warmup" -> o.warmupShare = Double.parseDouble(args[++i]);
                     default ->
                             throw new IllegalArgumentException(
                                     "unknown option '"
                                             + args[i]
                                             + "'. Options: --users N --events N --seed S"
                                             + " --clients N --requests N --batch50-requests N"
-                                            + " --batch1000-requests N --jfr DIR --root DIR");
+                                            + " --batch1000-requests N --warmup SHARE --jfr DIR"
+                                            + " --root DIR");
                 }
             }
             return o;
@@ -108,11 +128,25 @@ public final class LookupBenchmark {
     }
 
     private final Options o;
-    private final HttpClient http =
-            HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(2))
-                    .build();
+
+    /**
+     * The load: {@code clients} closed-loop request streams, each on its own keep-alive HTTP/1.1
+     * connection, driven by one I/O thread (as {@code wrk -t1 -c8} does). One blocking thread per
+     * client, with {@code java.net.http} before, cost 0.12 to 0.14 ms of CPU per request, more than
+     * either instance spent answering it, and put 8 more runnable threads on the 2 cores the
+     * instances need: their wake-ups, not the instances, made most of the tail.
+     */
+    private final MinimalHttpAsyncClient http =
+            HttpAsyncClients.createMinimal(
+                    HttpVersionPolicy.FORCE_HTTP_1,
+                    H2Config.DEFAULT,
+                    Http1Config.DEFAULT,
+                    IOReactorConfig.custom().setIoThreadCount(1).setTcpNoDelay(true).build(),
+                    PoolingAsyncClientConnectionManagerBuilder.create()
+                            .setMaxConnPerRoute(64)
+                            .setMaxConnTotal(128)
+                            .build());
+
     private final List<AppInstance> instances = new ArrayList<>();
     private final List<String> results = new ArrayList<>();
 
@@ -147,6 +181,7 @@ public final class LookupBenchmark {
                 work);
         BrokerProcess broker = null;
         int status = 0;
+        http.start();
         try {
             broker =
                     BrokerProcess.start(work.resolve("broker"), "512m", work.resolve("broker.log"));
@@ -224,6 +259,7 @@ public final class LookupBenchmark {
             results.add("FAILED " + e.getClass().getSimpleName() + ": " + e.getMessage());
             status = 1;
         } finally {
+            http.close();
             for (AppInstance app : instances) {
                 app.terminate();
             }
@@ -279,9 +315,8 @@ public final class LookupBenchmark {
         }
         for (int from = 0; from < ids.size(); from += 1000) {
             List<String> batch = ids.subList(from, Math.min(ids.size(), from + 1000));
-            HttpResponse<String> r =
-                    http.send(lookupRequest(0, "/segments/lookup?from=active", batch), ofString());
-            if (r.statusCode() != 200) {
+            Answer r = send(lookupRequest(0, "/segments/lookup?from=active", batch));
+            if (r.status() != 200) {
                 continue;
             }
             for (JsonNode e : JSON.readTree(r.body()).get("results")) {
@@ -525,44 +560,83 @@ public final class LookupBenchmark {
         CountDownLatch done = new CountDownLatch(o.clients);
         for (int c = 0; c < o.clients; c++) {
             SplittableRandom random = new SplittableRandom(o.seed * 31 + c + name.hashCode());
-            Thread t =
-                    new Thread(
-                            () -> {
-                                try {
-                                    int i;
-                                    while ((i = next.getAndIncrement()) < requests
-                                            && failure.get() == null) {
-                                        Call call = maker.make(random);
-                                        long t0 = System.nanoTime();
-                                        HttpResponse<String> r =
-                                                http.send(call.request(), ofString());
-                                        long nanos = System.nanoTime() - t0;
-                                        if (r.statusCode() != 200) {
-                                            throw new IllegalStateException(
-                                                    call.request().uri()
-                                                            + " answered "
-                                                            + r.statusCode()
-                                                            + ": "
-                                                            + r.body());
-                                        }
-                                        samples[i] =
-                                                new Sample(
-                                                        nanos, classifier.owning(call, r.body()));
-                                    }
-                                } catch (Exception e) {
-                                    failure.compareAndSet(null, e);
-                                } finally {
-                                    done.countDown();
-                                }
-                            },
-                            "lookup-client-" + c);
-            t.start();
+            new ClientLoop(maker, classifier, random, samples, next, failure, done).sendNext();
         }
         done.await();
         if (failure.get() != null) {
             throw failure.get();
         }
         return Arrays.asList(samples);
+    }
+
+    /** One closed-loop client: sends its next request from the callback of the last answer. */
+    private final class ClientLoop implements FutureCallback<SimpleHttpResponse> {
+        private final CallMaker maker;
+        private final Classifier classifier;
+        private final SplittableRandom random;
+        private final Sample[] samples;
+        private final AtomicInteger next;
+        private final AtomicReference<Exception> failure;
+        private final CountDownLatch done;
+        private Call call;
+        private int index;
+        private long started;
+
+        ClientLoop(
+                CallMaker maker,
+                Classifier classifier,
+                SplittableRandom random,
+                Sample[] samples,
+                AtomicInteger next,
+                AtomicReference<Exception> failure,
+                CountDownLatch done) {
+            this.maker = maker;
+            this.classifier = classifier;
+            this.random = random;
+            this.samples = samples;
+            this.next = next;
+            this.failure = failure;
+            this.done = done;
+        }
+
+        void sendNext() {
+            index = next.getAndIncrement();
+            if (index >= samples.length || failure.get() != null) {
+                done.countDown();
+                return;
+            }
+            call = maker.make(random);
+            started = System.nanoTime();
+            http.execute(call.request(), this);
+        }
+
+        @Override
+        public void completed(SimpleHttpResponse r) {
+            long nanos = System.nanoTime() - started;
+            if (r.getCode() != 200) {
+                failed(
+                        new IllegalStateException(
+                                call.request().getRequestUri()
+                                        + " answered "
+                                        + r.getCode()
+                                        + ": "
+                                        + r.getBodyText()));
+                return;
+            }
+            samples[index] = new Sample(nanos, classifier.owning(call, r.getBodyText()));
+            sendNext();
+        }
+
+        @Override
+        public void failed(Exception e) {
+            failure.compareAndSet(null, e);
+            done.countDown();
+        }
+
+        @Override
+        public void cancelled() {
+            failed(new IllegalStateException("request cancelled"));
+        }
     }
 
     /** CPU nanoseconds so far of this JVM, each instance and the broker's JVM. */
@@ -584,33 +658,32 @@ public final class LookupBenchmark {
         return cpu;
     }
 
-    private HttpRequest get(int target, String path) {
-        return HttpRequest.newBuilder(uri(target, path))
-                .header("Authorization", "Bearer " + TOKEN)
-                .GET()
+    private Answer send(SimpleHttpRequest request) throws Exception {
+        SimpleHttpResponse r = http.execute(request, null).get(30, TimeUnit.SECONDS);
+        return new Answer(r.getCode(), r.getBodyText());
+    }
+
+    private SimpleHttpRequest get(int target, String path) {
+        return SimpleRequestBuilder.get(uri(target, path))
+                .addHeader("Authorization", "Bearer " + TOKEN)
                 .build();
     }
 
-    private HttpRequest lookupRequest(int target, String path, List<String> ids) {
+    private SimpleHttpRequest lookupRequest(int target, String path, List<String> ids) {
         String body;
         try {
             body = JSON.writeValueAsString(Map.of("userIds", ids));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        return HttpRequest.newBuilder(uri(target, path))
-                .header("Authorization", "Bearer " + TOKEN)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
+        return SimpleRequestBuilder.post(uri(target, path))
+                .addHeader("Authorization", "Bearer " + TOKEN)
+                .setBody(body, ContentType.APPLICATION_JSON)
                 .build();
     }
 
     private URI uri(int target, String path) {
         return URI.create("http://127.0.0.1:" + instances.get(target).restPort() + path);
-    }
-
-    private static HttpResponse.BodyHandler<String> ofString() {
-        return HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8);
     }
 
     /**

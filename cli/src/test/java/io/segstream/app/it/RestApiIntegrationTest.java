@@ -145,6 +145,15 @@ class RestApiIntegrationTest {
         }
         // the other instance needs the read token too: forwarded requests carried it
         assertThat(servedBy).hasSize(2);
+        // each answer timed by who served it: forwarded to the owner, or the asked one's own copy
+        String metrics = send(apps.get(0), "GET", "/metrics", READ).body();
+        for (String by : List.of("forwarded", "local")) {
+            assertThat(metrics)
+                    .containsPattern(
+                            "segstream_lookup_seconds_count\\{[^}]*endpoint=\"user\"[^}]*served_by=\""
+                                    + by
+                                    + "\"[^}]*} [1-9]");
+        }
         assertThat(
                         send(apps.get(0), "GET", "/users/" + users.get(0) + "/segment", null)
                                 .statusCode())

@@ -28,14 +28,22 @@ final class CurrentModel {
         }
     }
 
-    private record Cached(byte[] bytes, Decoded decoded) {}
+    /**
+     * {@code source}: the array last handed in. The in-memory model store hands out the array it
+     * holds, so while the model stays the same each request is answered by an identity check, not a
+     * byte-by-byte comparison of the whole serialised model per lookup.
+     */
+    private record Cached(byte[] source, byte[] bytes, Decoded decoded) {}
 
     private volatile Cached cached;
 
     /** The decoding of {@code bytes}: the previous one while the bytes are equal to its own. */
     Decoded of(byte[] bytes) {
         Cached c = cached;
-        if (c != null && Arrays.equals(c.bytes(), bytes)) {
+        if (c != null && (c.source() == bytes || Arrays.equals(c.bytes(), bytes))) {
+            if (c.source() != bytes) {
+                cached = new Cached(bytes, c.bytes(), c.decoded());
+            }
             return c.decoded();
         }
         SegmentModel model = CODEC.decode(bytes);
@@ -46,7 +54,7 @@ final class CurrentModel {
             }
         }
         Decoded decoded = new Decoded(model, Map.copyOf(names));
-        cached = new Cached(bytes.clone(), decoded);
+        cached = new Cached(bytes, bytes.clone(), decoded);
         return decoded;
     }
 }

@@ -225,20 +225,21 @@ public final class RestServer implements AutoCloseable {
                                 })
                         .get(
                                 "/users/{id}/segment",
-                                guarded(
-                                        AccessControl.Level.READ,
-                                        ctx -> perUser(ctx, "segment", this::userSegment)))
+                                lookups.timed(
+                                        "user",
+                                        guarded(
+                                                AccessControl.Level.READ,
+                                                ctx -> perUser(ctx, "segment", this::userSegment))))
                         .get(
                                 "/users/{id}/explanation",
                                 guarded(
                                         AccessControl.Level.READ,
                                         ctx -> perUser(ctx, "explanation", this::userExplanation)))
-                        .before("/users/{id}/segment", LookupTimer::start)
-                        .after("/users/{id}/segment", ctx -> lookups.stop(ctx, "user"))
-                        .before("/segments/lookup", LookupTimer::start)
-                        .after("/segments/lookup", ctx -> lookups.stop(ctx, "batch"))
                         .delete("/users/{id}", guarded(AccessControl.Level.ADMIN, this::delete))
-                        .post("/segments/lookup", guarded(AccessControl.Level.READ, this::lookup))
+                        .post(
+                                "/segments/lookup",
+                                lookups.timed(
+                                        "batch", guarded(AccessControl.Level.READ, this::lookup)))
                         .get("/segments", guarded(AccessControl.Level.READ, this::segments))
                         .get("/model", guarded(AccessControl.Level.READ, this::model))
                         .get("/health", this::health)

@@ -50,6 +50,20 @@ class CurrentModelTest {
     }
 
     @Test
+    void shouldNotMistakeAnArraySeenBeforeForTheCurrentModel() {
+        CurrentModel current = new CurrentModel();
+        byte[] first = model("bargain hunters");
+        CurrentModel.Decoded firstDecoded = current.of(first);
+
+        CurrentModel.Decoded second = current.of(model("loyal high spenders"));
+        CurrentModel.Decoded firstAgain = current.of(first);
+
+        assertThat(second.name(1)).isEqualTo("loyal high spenders");
+        assertThat(firstAgain.name(1)).isEqualTo("bargain hunters");
+        assertThat(firstAgain).isNotSameAs(firstDecoded);
+    }
+
+    @Test
     void shouldNameSegmentsAfterTheNewModelOnceTheStoredBytesChange() {
         CurrentModel current = new CurrentModel();
         CurrentModel.Decoded before = current.of(model("bargain hunters"));

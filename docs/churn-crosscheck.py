@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Cross-check of the churn target (issue 13) with a learner the trainer does not have.
+
+The trainer's head is a linear model. This asks whether a non-linear one, on a wider set of
+per-customer features, gets near the issue's target (AUC 0.78 on the dev file, as of 2011-09-01,
+90-day horizon). Same protocol as `segstream train`: 10 customer splits, 30 % held out, AUC mean
+and sd, the lead paired per split against logistic regression on log recency, frequency, spend.
+
+Needs Debian's python3-sklearn and python3-pandas (not the project's build):
+    /usr/bin/python3 docs/churn-crosscheck.py ../shared/data/online_retail/online_retail_dev.csv.gz
+"""
+import sys
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+CUT = pd.Timestamp("2011-09-01")
+HORIZON = pd.Timedelta(days=90)
+
+df = pd.read_csv(sys.argv[1], dtype={"CustomerID": str, "InvoiceNo": str, "StockCode": str})
+df = df[df.CustomerID.notna()]
+df["t"] = pd.to_datetime(df.InvoiceDate)
+df["amt"] = df.Quantity * df.UnitPrice
+df["cancel"] = df.InvoiceNo.str.startswith("C")
+
+past = df[df.t <= CUT]
+placed = past[~past.cancel]
+future = df[(df.t > CUT) & (df.t <= CUT + HORIZON) & ~df.cancel]
+inv = (
+    placed.groupby(["CustomerID", "InvoiceNo"])
+    .agg(t=("t", "first"), amt=("amt", "sum"), lines=("StockCode", "size"), qty=("Quantity", "sum"))
+    .reset_index()
+)
+g = inv.groupby("CustomerID")
+f = pd.DataFrame(index=past.CustomerID.unique())
+f["recency"] = (CUT - g.t.max()).dt.days.reindex(f.index)
+f["tenure"] = (CUT - g.t.min()).dt.days.reindex(f.index)
+f["orders"] = g.size().reindex(f.index).fillna(0)
+f["spend"] = g.amt.sum().reindex(f.index).fillna(0)
+f["order_value"] = f.spend / f.orders.replace(0, np.nan)
+f["lines_per_order"] = g.lines.mean().reindex(f.index)
+f["units_per_order"] = g.qty.mean().reindex(f.index)
+for days in (30, 60, 90, 180):
+    recent = inv[inv.t > CUT - pd.Timedelta(days=days)].groupby("CustomerID")
+    f[f"orders_{days}d"] = recent.size().reindex(f.index).fillna(0)
+    f[f"spend_{days}d"] = recent.amt.sum().reindex(f.index).fillna(0)
+f["months_active"] = inv.assign(m=inv.t.dt.to_period("M")).groupby("CustomerID").m.nunique()
+f["months_active"] = f.months_active.reindex(f.index).fillna(0)
+f["month_share"] = f.months_active / (f.tenure / 30.4 + 1)
+days = inv.assign(d=inv.t.dt.normalize()).drop_duplicates(["CustomerID", "d"]).sort_values("d")
+gaps = days.groupby("CustomerID").d.diff().dt.days.dropna().groupby(days.CustomerID)
+f["gap_mean"] = gaps.mean().reindex(f.index)
+f["gap_sd"] = gaps.std().reindex(f.index)
+f["gap_max"] = gaps.max().reindex(f.index)
+f["overdue"] = f.recency / f.gap_mean
+f["uk"] = (placed.groupby("CustomerID").Country.first().reindex(f.index) == "United Kingdom") * 1.0
+f["cancellations"] = past[past.cancel].groupby("CustomerID").InvoiceNo.nunique()
+f["cancellations"] = f.cancellations.reindex(f.index).fillna(0)
+f["products"] = placed.groupby("CustomerID").StockCode.nunique().reindex(f.index).fillna(0)
+y = (~f.index.isin(future.CustomerID.unique())).astype(int)
+
+rfm = np.column_stack(
+    [np.log1p(f.recency.fillna(400)), np.log1p(f.orders), np.log1p(f.spend.clip(lower=0))]
+)
+wide_log = np.column_stack([np.log1p(f[c].fillna(0).clip(lower=0)) for c in f.columns])
+wide_raw = f.fillna(-1).values
+models = {
+    "RFM, logistic (the baseline)": (lambda: make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)), rfm),
+    f"{f.shape[1]} features, logistic": (lambda: make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, C=0.3)), wide_log),
+    f"{f.shape[1]} features, gradient-boosted trees": (
+        lambda: HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=30, l2_regularization=1.0),
+        wide_raw,
+    ),
+}
+print(f"{len(f)} customers, {y.mean():.1%} churned in the 90 days after {CUT.date()}")
+aucs = {name: [] for name in models}
+for seed in range(42, 52):
+    test = np.random.RandomState(seed).rand(len(f)) < 0.3
+    for name, (make, x) in models.items():
+        model = make().fit(x[~test], y[~test])
+        aucs[name].append(roc_auc_score(y[test], model.predict_proba(x[test])[:, 1]))
+base = np.array(aucs["RFM, logistic (the baseline)"])
+for name, a in aucs.items():
+    a = np.array(a)
+    lead = a - base
+    print(f"{name:45s} AUC {a.mean():.3f} ± {a.std(ddof=1):.3f}   lead {lead.mean():+.4f} ± {lead.std(ddof=1):.4f}")
