@@ -554,58 +554,54 @@ public final class LookupBenchmark {
 
     private List<Sample> run(String name, int requests, CallMaker maker, Classifier classifier)
             throws Exception {
-        Sample[] samples = new Sample[requests];
-        AtomicInteger next = new AtomicInteger();
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(o.clients);
+        Load load =
+                new Load(
+                        maker,
+                        classifier,
+                        new Sample[requests],
+                        new AtomicInteger(),
+                        new AtomicReference<>(),
+                        new CountDownLatch(o.clients));
         for (int c = 0; c < o.clients; c++) {
             SplittableRandom random = new SplittableRandom(o.seed * 31 + c + name.hashCode());
-            new ClientLoop(maker, classifier, random, samples, next, failure, done).sendNext();
+            new ClientLoop(load, random).sendNext();
         }
-        done.await();
-        if (failure.get() != null) {
-            throw failure.get();
+        load.done().await();
+        if (load.failure().get() != null) {
+            throw load.failure().get();
         }
-        return Arrays.asList(samples);
+        return Arrays.asList(load.samples());
     }
+
+    /** What the clients of one phase share: the next request's index, answers and the outcome. */
+    private record Load(
+            CallMaker maker,
+            Classifier classifier,
+            Sample[] samples,
+            AtomicInteger next,
+            AtomicReference<Exception> failure,
+            CountDownLatch done) {}
 
     /** One closed-loop client: sends its next request from the callback of the last answer. */
     private final class ClientLoop implements FutureCallback<SimpleHttpResponse> {
-        private final CallMaker maker;
-        private final Classifier classifier;
+        private final Load load;
         private final SplittableRandom random;
-        private final Sample[] samples;
-        private final AtomicInteger next;
-        private final AtomicReference<Exception> failure;
-        private final CountDownLatch done;
         private Call call;
         private int index;
         private long started;
 
-        ClientLoop(
-                CallMaker maker,
-                Classifier classifier,
-                SplittableRandom random,
-                Sample[] samples,
-                AtomicInteger next,
-                AtomicReference<Exception> failure,
-                CountDownLatch done) {
-            this.maker = maker;
-            this.classifier = classifier;
+        ClientLoop(Load load, SplittableRandom random) {
+            this.load = load;
             this.random = random;
-            this.samples = samples;
-            this.next = next;
-            this.failure = failure;
-            this.done = done;
         }
 
         void sendNext() {
-            index = next.getAndIncrement();
-            if (index >= samples.length || failure.get() != null) {
-                done.countDown();
+            index = load.next().getAndIncrement();
+            if (index >= load.samples().length || load.failure().get() != null) {
+                load.done().countDown();
                 return;
             }
-            call = maker.make(random);
+            call = load.maker().make(random);
             started = System.nanoTime();
             http.execute(call.request(), this);
         }
@@ -623,14 +619,15 @@ public final class LookupBenchmark {
                                         + r.getBodyText()));
                 return;
             }
-            samples[index] = new Sample(nanos, classifier.owning(call, r.getBodyText()));
+            load.samples()[index] =
+                    new Sample(nanos, load.classifier().owning(call, r.getBodyText()));
             sendNext();
         }
 
         @Override
         public void failed(Exception e) {
-            failure.compareAndSet(null, e);
-            done.countDown();
+            load.failure().compareAndSet(null, e);
+            load.done().countDown();
         }
 
         @Override
