@@ -15,12 +15,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The online model's periodic re-fit on a panel of users' raw features: the scaling refitted,
  * k-means++ with restarts (and the current centres as one more start), and each new centre given
- * the id of the old centre it matches best (Hungarian method, old centres mapped through raw values
- * into the new scaling). A new major version of the base model.
+ * the id of the old segment whose panel members it holds most (Hungarian method; distances between
+ * centres, old ones mapped through raw values into the new scaling, break ties). A new major
+ * version of the base model.
  */
 public final class PanelRefit {
 
@@ -68,13 +71,41 @@ public final class PanelRefit {
             long seed,
             Instant at,
             double usersPerPanelUser) {
+        return refit(base, raw, new int[0], settings, seed, at, usersPerPanelUser);
+    }
+
+    /**
+     * As {@link #refit(SegmentModel, List, ProfileSettings, long, Instant, double)}, with each
+     * panel user's segment as the stream last scored them ({@code current[i]}, negative for none):
+     * the new centres take the ids that keep the most of them where they are. Empty when unknown;
+     * the base model's nearest centre then stands in.
+     */
+    public static SegmentModel refit(
+            SegmentModel base,
+            List<double[]> raw,
+            int[] current,
+            ProfileSettings settings,
+            long seed,
+            Instant at,
+            double usersPerPanelUser) {
+        if (current.length != 0 && current.length != raw.size()) {
+            throw new IllegalArgumentException(
+                    raw.size() + " panel rows but " + current.length + " current segments");
+        }
         if (!(usersPerPanelUser >= 1) || Double.isInfinite(usersPerPanelUser)) {
             throw new IllegalArgumentException(
                     "usersPerPanelUser must be finite and >= 1, was " + usersPerPanelUser);
         }
         FeatureSpec oldSpec = SegmentModels.featureSpec(base);
         int k = base.getK();
-        List<double[]> usable = raw.stream().filter(v -> v.length == oldSpec.dimension()).toList();
+        List<double[]> usable = new ArrayList<>();
+        List<Integer> usableCurrent = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            if (raw.get(i).length == oldSpec.dimension()) {
+                usable.add(raw.get(i));
+                usableCurrent.add(current.length == 0 ? -1 : current[i]);
+            }
+        }
         if (usable.size() < minimumPanel(k)) {
             return null;
         }
@@ -98,7 +129,9 @@ public final class PanelRefit {
         // cluster structure many partitions score within a percent of each other, and taking
         // whichever is lowest re-partitioned the retail customers at every re-fit
         KMeansFit fit = cold.inertia() < (1 - COLD_START_GAIN) * warm.inertia() ? cold : warm;
-        int[] ids = SegmentAlignment.align(previous, fit.centers());
+        // ids follow membership, not the nearest old centre: see SegmentAlignment
+        int[] members = members(base, usable, usableCurrent, settings);
+        int[] ids = SegmentAlignment.align(previous, fit.centers(), fit.labels(), members);
         double[] weights = new double[k];
         for (int label : fit.labels()) {
             weights[label]++;
@@ -119,6 +152,34 @@ public final class PanelRefit {
                 at,
                 Map.of("inertia", fit.inertia(), "panelUsers", (double) usable.size()),
                 seed);
+    }
+
+    /**
+     * Each panel user's segment under {@code base}: the one the stream gave them, or for a user the
+     * stream has not scored under it, the nearest centre.
+     */
+    private static int[] members(
+            SegmentModel base,
+            List<double[]> raw,
+            List<Integer> current,
+            ProfileSettings settings) {
+        Scorer before = new Scorer(base, settings);
+        Set<Integer> ids =
+                before.clusters.stream().map(Cluster::segmentId).collect(Collectors.toSet());
+        NearestCentroid nearest = new NearestCentroid(0);
+        int[] members = new int[raw.size()];
+        for (int i = 0; i < members.length; i++) {
+            int known = current.get(i);
+            members[i] =
+                    ids.contains(known)
+                            ? known
+                            : nearest.assign(
+                                            before.vectorizer.scale(raw.get(i)),
+                                            before.clusters,
+                                            null)
+                                    .segmentId();
+        }
+        return members;
     }
 
     /**

@@ -149,7 +149,7 @@ public final class SegmentModels {
                                 .setMetrics(metrics)
                                 .setNotes(
                                         new HashMap<>(
-                                                Map.of("method", "k-means++ over the first users")))
+                                                Map.of("method", "k-means++ with restarts over the first users")))
                                 .build())
                 .build();
     }

@@ -84,6 +84,29 @@ class PanelRefitTest {
         assertThat(moved).isCloseTo(1.0 / 3, org.assertj.core.data.Offset.offset(1e-9));
     }
 
+    @Test
+    void shouldGiveEachNewCentreTheIdItsPanelMembersHave() {
+        List<double[]> panel = groups(0, 10);
+        SegmentModel base = seeded(panel);
+        // hysteresis can hold a group in a segment whose centre is nearer the other group
+        int[] swapped = new int[panel.size()];
+        int[] unknown = new int[panel.size()];
+        for (int i = 0; i < panel.size(); i++) {
+            swapped[i] = i < 40 ? 1 : 0;
+            unknown[i] = 7;
+        }
+
+        SegmentModel byMembers =
+                PanelRefit.refit(base, panel, swapped, SETTINGS, 1, Instant.EPOCH, 1);
+        SegmentModel byNearest =
+                PanelRefit.refit(base, panel, unknown, SETTINGS, 1, Instant.EPOCH, 1);
+
+        assertThat(nearest(byMembers, panel)[0]).isEqualTo(1);
+        assertThat(nearest(byMembers, panel)[40]).isEqualTo(0);
+        assertThat(nearest(byNearest, panel)[0]).isEqualTo(0);
+        assertThat(nearest(byNearest, panel)[40]).isEqualTo(1);
+    }
+
     /** 40 users around each of {@code levels}, in every feature. */
     private static List<double[]> groups(double... levels) {
         List<double[]> panel = new ArrayList<>();

@@ -5,12 +5,14 @@ import io.micrometer.core.instrument.Gauge;
 import io.segstream.app.config.SegstreamConfig;
 import io.segstream.core.clustering.Cluster;
 import io.segstream.core.clustering.ClusterDelta;
+import io.segstream.core.clustering.KMeansFit;
 import io.segstream.core.clustering.KMeansPlusPlus;
 import io.segstream.core.clustering.MiniBatchUpdate;
 import io.segstream.core.clustering.UpdateResult;
 import io.segstream.core.features.FeatureSpec;
 import io.segstream.core.features.FeatureVectorizer;
 import io.segstream.core.model.ModelCompatibilityException;
+import io.segstream.core.model.PanelRefit;
 import io.segstream.core.model.ScoringModel;
 import io.segstream.core.model.SegmentModels;
 import io.segstream.schemas.CentroidDelta;
@@ -159,7 +161,9 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
         // behind a re-fit their deltas are dropped, but their samples still refresh the panel
         long scored = delta.getDeltas().stream().mapToLong(d -> d.getCount()).sum();
         if (panel.refitDue(scored, refitInterval(current))) {
-            SegmentModel refit = panel.refit(aboveGlobal(next != null ? next : current), at);
+            SegmentModel refit =
+                    panel.refit(
+                            aboveGlobal(next != null ? next : current), majorSince(current), at);
             if (refit != null) {
                 next = refit;
                 refits.increment();
@@ -333,10 +337,20 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
         FeatureVectorizer vectorizer = new FeatureVectorizer(spec, config.profileSettings());
         List<double[]> points = raw.stream().map(vectorizer::scale).toList();
         long seed = config.getLong(SegstreamConfig.KMEANS_SEED_CONFIG);
-        List<double[]> centers = KMeansPlusPlus.seed(points, k, seed);
+        // k-means++ seeds alone left two of the demo's five centres with a few dozen users each,
+        // and the first re-fit then moved a fifth of everyone; a fit as a re-fit makes does not
+        KMeansFit fit =
+                KMeansPlusPlus.fit(
+                        points,
+                        k,
+                        PanelRefit.RESTARTS,
+                        seed,
+                        PanelRefit.MAX_ITERATIONS,
+                        PanelRefit.TOLERANCE);
+        List<double[]> centers = fit.centers();
         double[] weights = new double[k];
-        for (double[] p : points) {
-            weights[nearest(p, centers)]++;
+        for (int label : fit.labels()) {
+            weights[label]++;
         }
         List<Cluster> clusters = new ArrayList<>();
         for (int i = 0; i < k; i++) {
@@ -351,23 +365,6 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
         }
         state.delete(SAMPLE_COUNT_KEY);
         publish(model, timestamp);
-    }
-
-    private static int nearest(double[] p, List<double[]> centers) {
-        int best = 0;
-        double bestD = Double.MAX_VALUE;
-        for (int i = 0; i < centers.size(); i++) {
-            double d = 0;
-            double[] c = centers.get(i);
-            for (int j = 0; j < p.length; j++) {
-                d += (p[j] - c[j]) * (p[j] - c[j]);
-            }
-            if (d < bestD) {
-                bestD = d;
-                best = i;
-            }
-        }
-        return best;
     }
 
     private void publish(SegmentModel model, long timestamp) {

@@ -146,6 +146,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                         profiles,
                         context.getStateStore(SegstreamTopology.SWEEP_STORE),
                         scorer,
+                        panel,
                         new RescoreSweep.Settings(
                                 config.getInt(SegstreamConfig.SWEEP_MAX_USERS_CONFIG),
                                 config.getLong(SegstreamConfig.SWEEP_MAX_MS_CONFIG),

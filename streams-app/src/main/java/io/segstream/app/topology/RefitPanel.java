@@ -133,10 +133,11 @@ final class RefitPanel {
     }
 
     /**
-     * The re-fit of {@code base} on the panel as the next version, or null while the panel is too
-     * small for it or when the re-fit would move too few of the panel to be worth adopting.
+     * The re-fit of {@code base} (whose major version began at {@code majorSince}) on the panel as
+     * the next version, or null while the panel is too small for it or when the re-fit would move
+     * too few of the panel to be worth adopting.
      */
-    SegmentModel refit(SegmentModel base, Instant at) {
+    SegmentModel refit(SegmentModel base, long majorSince, Instant at) {
         int dimension = base.getTextEncoder().getDimension();
         long asOf = at.toEpochMilli();
         List<double[]> raw = new ArrayList<>();
@@ -149,23 +150,27 @@ final class RefitPanel {
                         raw.add(
                                 FeatureVectorizer.raw(
                                         p, Math.max(asOf, p.lastEventTime()), settings, dimension));
-                        current.add(p.segment());
+                        // an id given under an earlier major may name another group now
+                        current.add(
+                                p.modelVersion() >= majorSince
+                                        ? p.segment()
+                                        : UserProfile.NO_SEGMENT);
                     });
         }
+        int[] segments = current.stream().mapToInt(Integer::intValue).toArray();
         SegmentModel model =
                 PanelRefit.refit(
-                        base, raw, settings, seed + base.getVersion(), at, usersPerPanelUser);
+                        base,
+                        raw,
+                        segments,
+                        settings,
+                        seed + base.getVersion(),
+                        at,
+                        usersPerPanelUser);
         if (model == null) {
             return null;
         }
-        double moved =
-                PanelRefit.movedShare(
-                        base,
-                        model,
-                        raw,
-                        current.stream().mapToInt(Integer::intValue).toArray(),
-                        settings,
-                        margin);
+        double moved = PanelRefit.movedShare(base, model, raw, segments, settings, margin);
         if (moved < minMovedShare) {
             declined.increment();
             LOG.info(

@@ -61,14 +61,23 @@ final class RescoreSweep {
     private long passStartNanos;
     private long passRescored;
 
+    /**
+     * Where re-scored profiles go besides the store: a re-fit keeps segment ids by where the panel
+     * users are, and a user without events would otherwise show it a segment from before the last
+     * re-fit.
+     */
+    private final PanelSampler panel;
+
     RescoreSweep(
             KeyValueStore<String, UserProfile> profiles,
             KeyValueStore<String, String> state,
             SegmentScorer scorer,
+            PanelSampler panel,
             Settings settings,
             MeterRegistry registry,
             String task) {
         this.profiles = profiles;
+        this.panel = panel;
         this.state = state;
         this.scorer = scorer;
         this.maxUsers = settings.maxUsers();
@@ -236,6 +245,7 @@ final class RescoreSweep {
             scorer.score(
                     user, profile, model, profile.lastEventTime(), SegmentScorer.Reason.NEW_MAJOR);
             profiles.put(user, profile);
+            panel.offer(user, profile);
             stale.updateAndGet(s -> Math.max(0, s - 1));
             rescored.increment();
             passRescored++;
@@ -244,6 +254,7 @@ final class RescoreSweep {
             scorer.score(user, profile, model, now, SegmentScorer.Reason.AGING);
             if (profile.segment() != before) {
                 profiles.put(user, profile);
+                panel.offer(user, profile);
             }
             aged.increment();
         }
