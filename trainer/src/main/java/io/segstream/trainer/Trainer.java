@@ -79,13 +79,14 @@ public final class Trainer {
         }
         progress.accept("k-means++ with " + s.restarts() + " restarts, k=" + k);
         KMeansFit fit = KMeansPlusPlus.fit(points, k, s.restarts(), s.seed());
-        int[] ids = ids(s.previous(), vectorizer, fit);
+        int[] before = before(set, s.previous());
+        int[] ids = ids(s.previous(), before, vectorizer, fit);
         int[] segments = Arrays.stream(fit.labels()).map(l -> ids[l]).toArray();
         ClusterQuality quality = ClusterQuality.of(points, fit.labels(), fit.centers());
         progress.accept("bootstrap stability");
         double stability =
                 KSelection.stability(points, fit, k, s.restarts(), s.bootstraps(), s.seed());
-        Lineage lineage = s.previous() == null ? null : lineage(set, s.previous(), segments);
+        Lineage lineage = before == null ? null : Lineage.of(before, segments);
         progress.accept("explaining the segments");
         List<SegmentExplanation> explanations =
                 SegmentExplanation.of(set, points, segments, fit, ids, spec, encoder);
@@ -117,20 +118,18 @@ public final class Trainer {
         return new Result(model, report, vectorizer, points, segments);
     }
 
-    /** The id of each fitted centre: kept from the previous model, or 0..k-1. */
-    private int[] ids(SegmentModel previous, FeatureVectorizer vectorizer, KMeansFit fit) {
+    /**
+     * The id of each fitted centre: 0..k-1, or that of the previous model's segment whose members
+     * (as {@code previous} scores the training set) the centre holds most; see SegmentAlignment.
+     */
+    private int[] ids(
+            SegmentModel previous, int[] before, FeatureVectorizer vectorizer, KMeansFit fit) {
         if (previous == null) {
             return SegmentAlignment.align(List.of(), fit.centers());
         }
-        FeatureVectorizer before =
-                ScoringModel.of(
-                                previous,
-                                profileSettings,
-                                previous.getTextEncoder().getModelId(),
-                                previous.getTextEncoder().getDimension())
-                        .vectorizer();
-        List<Cluster> old = SegmentModels.clustersIn(previous, before, vectorizer);
-        return SegmentAlignment.align(old, fit.centers());
+        FeatureVectorizer old = scoring(previous).vectorizer();
+        List<Cluster> clusters = SegmentModels.clustersIn(previous, old, vectorizer);
+        return SegmentAlignment.align(clusters, fit.centers(), fit.labels(), before);
     }
 
     /** The principal components of the text block, or null for none. */
@@ -150,14 +149,12 @@ public final class Trainer {
         return SegmentModels.projection(SegmentModels.toAvro(exact));
     }
 
-    /** Where the previous model puts the training users, against where this one does. */
-    private Lineage lineage(TrainingSet set, SegmentModel previous, int[] segments) {
-        ScoringModel scoring =
-                ScoringModel.of(
-                        previous,
-                        profileSettings,
-                        previous.getTextEncoder().getModelId(),
-                        previous.getTextEncoder().getDimension());
+    /** Each user's segment under {@code previous} as of the set's cut, or null without one. */
+    private int[] before(TrainingSet set, SegmentModel previous) {
+        if (previous == null) {
+            return null;
+        }
+        ScoringModel scoring = scoring(previous);
         NearestCentroid nearest = new NearestCentroid(0);
         long asOf = set.asOf().toEpochMilli();
         int[] old = new int[set.size()];
@@ -165,7 +162,15 @@ public final class Trainer {
             double[] x = scoring.vectorizer().vectorize(set.profiles().get(i), asOf);
             old[i] = nearest.assign(x, scoring.clusters(), null).segmentId();
         }
-        return Lineage.of(old, segments);
+        return old;
+    }
+
+    private ScoringModel scoring(SegmentModel previous) {
+        return ScoringModel.of(
+                previous,
+                profileSettings,
+                previous.getTextEncoder().getModelId(),
+                previous.getTextEncoder().getDimension());
     }
 
     private SegmentModel model(

@@ -149,7 +149,9 @@ public final class SegmentModels {
                                 .setMetrics(metrics)
                                 .setNotes(
                                         new HashMap<>(
-                                                Map.of("method", "k-means++ with restarts over the first users")))
+                                                Map.of(
+                                                        "method",
+                                                        "k-means++ with restarts over the first users")))
                                 .build())
                 .build();
     }
