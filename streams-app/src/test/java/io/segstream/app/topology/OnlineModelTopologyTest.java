@@ -18,6 +18,8 @@ import io.segstream.core.features.BehaviourFeatures;
 import io.segstream.core.features.FeatureSpec;
 import io.segstream.core.features.TextProjection;
 import io.segstream.core.model.SegmentModels;
+import io.segstream.core.profile.ProfileCodec;
+import io.segstream.core.profile.UserProfile;
 import io.segstream.schemas.Centroid;
 import io.segstream.schemas.CentroidDelta;
 import io.segstream.schemas.EncoderInfo;
@@ -25,6 +27,7 @@ import io.segstream.schemas.ModelOrigin;
 import io.segstream.schemas.SegmentChange;
 import io.segstream.schemas.SegmentChangeType;
 import io.segstream.schemas.SegmentModel;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -347,6 +350,49 @@ class OnlineModelTopologyTest {
                 assertThat(profiles.get("viewer-" + u).segment()).isEqualTo(viewerSegment);
                 assertThat(profiles.get("buyer-" + u).segment()).isEqualTo(buyerSegment);
             }
+        }
+    }
+
+    @Test
+    void shouldShowThePanelTheSegmentTheSweepGaveAUserWithoutEvents() {
+        Map<String, Object> panel =
+                Map.of(
+                        SegstreamConfig.REFIT_EVERY_CONFIG,
+                        1_000_000,
+                        SegstreamConfig.REFIT_SAMPLE_RATE_CONFIG,
+                        1.0);
+        try (TopologyHarness h = new TopologyHarness(encoder, stateDir, panel)) {
+            h.publish(TestModels.ordersModel(1, 1, info, 10, 0.5, 3.0));
+            h.orders.pipeInput(
+                    "quiet", order("quiet", T0, line("Regency cakestand 3 tier", 4, 10.95)));
+            h.deltas.readValuesToList();
+
+            // a new major version, and nothing more from "quiet": only the sweep re-scores them
+            h.publish(TestModels.ordersModel(50, 2, info, 10, 3.0, 0.5));
+            h.driver.advanceWallClockTime(Duration.ofSeconds(1));
+            h.clicks.pipeInput("other", view("other", at(1), "Pink polkadot cup", "Home", 0.85));
+
+            UserProfile stored = h.profiles().get("quiet");
+            assertThat(stored.modelVersion()).as("re-scored by the sweep").isEqualTo(50);
+            List<UserProfile> sent = new ArrayList<>();
+            for (CentroidDelta d : h.deltas.readValuesToList()) {
+                System.err.println(
+                        "DEBUG delta panel "
+                                + d.getPanelUsers()
+                                + " base "
+                                + d.getBaseModelVersion());
+                for (int i = 0; i < d.getPanelUsers().size(); i++) {
+                    if (d.getPanelUsers().get(i).equals("quiet")) {
+                        ByteBuffer b = d.getPanelProfiles().get(i).duplicate();
+                        byte[] bytes = new byte[b.remaining()];
+                        b.get(bytes);
+                        sent.add(ProfileCodec.decode(bytes));
+                    }
+                }
+            }
+            assertThat(sent).isNotEmpty();
+            assertThat(sent.get(sent.size() - 1).modelVersion()).isEqualTo(50);
+            assertThat(sent.get(sent.size() - 1).segment()).isEqualTo(stored.segment());
         }
     }
 
