@@ -113,7 +113,8 @@ public final class SegstreamConfig extends AbstractConfig {
             "Scored events (summed over the centroid deltas the coordinator receives) between two "
                     + "re-fits of the model: k-means++ "
                     + "with restarts over the latest features of the re-fit panel, with the feature "
-                    + "scaling refitted too and segment ids kept by optimal matching. Each re-fit is a "
+                    + "scaling refitted too and each segment id kept by the centre holding most of its "
+                    + "members (optimal matching). Each re-fit is a "
                     + "new major version, so every user is re-scored. Mini-batch updates alone can "
                     + "stay stuck in a poor optimum and keep the scaling of the seed while the "
                     + "customers change. 0 turns re-fits off.";
