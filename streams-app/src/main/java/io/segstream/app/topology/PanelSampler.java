@@ -63,6 +63,11 @@ final class PanelSampler {
         return latest.values().stream().map(p -> ByteBuffer.wrap(ProfileCodec.encode(p))).toList();
     }
 
+    /** Panel profiles held for the next flush. */
+    int pending() {
+        return latest.size();
+    }
+
     List<String> forgotten() {
         return new ArrayList<>(forgotten);
     }

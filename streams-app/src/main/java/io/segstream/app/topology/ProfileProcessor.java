@@ -340,6 +340,11 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             return;
         }
         sweep.runSlice(model, majorSince, context.currentStreamTimeMs());
+        // a pass over a quiet store brings no events to flush at, and its panel users would
+        // otherwise pile up in memory until the next one: a task's share of the panel, not a batch
+        if (panel.pending() >= flushRecords) {
+            flush(context.currentStreamTimeMs());
+        }
         if (!sweep.pending(majorSince)) {
             scoringVersion.set(model.version());
         }
