@@ -323,6 +323,16 @@ public final class Demo {
                 kafka.dataDir().resolve("streams-state").toString());
         s.put(SegstreamConfig.REPLICATION_FACTOR_CONFIG, "1");
         s.put(SegstreamConfig.REST_PORT_CONFIG, "0");
+        s.putAll(settings(input, overrides));
+        return new SegstreamConfig(s);
+    }
+
+    /**
+     * The demo's model and loop settings for {@code input}, {@code overrides} applied last: what a
+     * replay needs besides where Kafka and the state are.
+     */
+    static Map<String, Object> settings(DemoInput input, Map<String, Object> overrides) {
+        Map<String, Object> s = new HashMap<>();
         long customers = Math.max(1, input.customers());
         s.put(
                 SegstreamConfig.SEED_USERS_CONFIG,
@@ -356,7 +366,7 @@ public final class Demo {
                     Long.toString(input.planted().values().stream().distinct().count()));
         }
         s.putAll(overrides);
-        return new SegstreamConfig(s);
+        return s;
     }
 
     /** Produces the events; returns the product titles and queries of each user. */

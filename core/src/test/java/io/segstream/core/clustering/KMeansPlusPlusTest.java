@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -146,6 +147,41 @@ class KMeansPlusPlusTest {
             lowest = Math.min(lowest, single.inertia());
         }
         assertThat(best.inertia()).isEqualTo(lowest);
+    }
+
+    @Test
+    void shouldSwapACentreFromASplitBlobToABlobWithoutOne() {
+        // on a line: a wide blob at 0, two tight ones at 30 and 36
+        Random random = new Random(11);
+        List<double[]> points = new ArrayList<>();
+        int[] planted = new int[400];
+        for (int i = 0; i < 400; i++) {
+            planted[i] = i < 200 ? 0 : i < 300 ? 1 : 2;
+            double centre = planted[i] == 0 ? 0 : planted[i] == 1 ? 30 : 36;
+            points.add(
+                    new double[] {centre + (planted[i] == 0 ? 1.0 : 0.5) * random.nextGaussian()});
+        }
+        // Lloyd's local optimum: two centres share the wide blob, the tight ones share the third
+        KMeansFit stuck =
+                KMeansPlusPlus.refine(
+                        points,
+                        List.of(new double[] {-0.8}, new double[] {0.8}, new double[] {33}),
+                        300,
+                        0);
+        assertThat(AdjustedRandIndex.compute(stuck.labels(), planted)).isLessThan(0.7);
+
+        KMeansFit swapped = KMeansPlusPlus.swap(points, stuck, 5, 300, 0);
+
+        assertThat(AdjustedRandIndex.compute(swapped.labels(), planted)).isEqualTo(1.0);
+        assertThat(swapped.inertia()).isLessThan(stuck.inertia() / 2);
+        assertThat(KMeansPlusPlus.swap(points, stuck, 5, 300, 0)).isEqualTo(swapped);
+    }
+
+    @Test
+    void shouldKeepTheCentresWhenNoSwapLowersTheInertia() {
+        KMeansFit best = KMeansPlusPlus.fit(BLOBS.points(), 3, 4, 2024);
+
+        assertThat(KMeansPlusPlus.swap(BLOBS.points(), best, 5, 300, 0)).isSameAs(best);
     }
 
     /** The planted blob nearest to each centre. */

@@ -1,6 +1,7 @@
 package io.segstream.app.runtime;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.segstream.core.clustering.AdjustedRandIndex;
 import io.segstream.core.profile.UserProfile;
 import java.util.ArrayList;
@@ -10,7 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongUnaryOperator;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * How good the segments are while a replay runs, not only at its end: when the app has applied the
@@ -57,18 +62,46 @@ public final class QualityTimeline {
         return out;
     }
 
+    /**
+     * Where the figures are read: a running app, or a topology driven without a broker. {@code
+     * counted} sums the counters of a metric name.
+     */
+    public record Source(
+            ToDoubleFunction<String> counted,
+            Supplier<KeyValueIterator<String, UserProfile>> profiles) {
+
+        public static Source of(SegstreamApp app) {
+            return new Source(name -> sum(app.registry(), name), () -> app.profileStore().all());
+        }
+
+        public static Source of(
+                MeterRegistry registry, ReadOnlyKeyValueStore<String, UserProfile> store) {
+            return new Source(name -> sum(registry, name), store::all);
+        }
+    }
+
     /** Takes the points the app has reached since the last call. */
     public void poll(SegstreamApp app) {
-        long applied = (long) counted(app, "segstream.events");
+        poll(Source.of(app));
+    }
+
+    /** Takes the points {@code source} has reached since the last call. */
+    public void poll(Source source) {
+        long applied = (long) source.counted().applyAsDouble("segstream.events");
         while (points.size() < FRACTIONS.length && applied >= thresholds[points.size()]) {
-            points.add(measure(app, Math.round(FRACTIONS[points.size()] * 100) + " %"));
+            points.add(measure(source, Math.round(FRACTIONS[points.size()] * 100) + " %"));
         }
     }
 
     /** The last point, once the replay is processed and the model loop has settled. */
     public void end(SegstreamApp app) {
-        poll(app);
-        points.add(measure(app, "end"));
+        end(Source.of(app));
+    }
+
+    /** As {@link #end(SegstreamApp)}, reading {@code source}. */
+    public void end(Source source) {
+        poll(source);
+        points.add(measure(source, "end"));
     }
 
     public List<Point> points() {
@@ -100,9 +133,13 @@ public final class QualityTimeline {
      * events and aging are the customers' own; re-scores come from new major model versions.
      */
     public static String byType(SegstreamApp app) {
+        return byType(app.registry());
+    }
+
+    /** As {@link #byType(SegstreamApp)}, from the counters in {@code registry}. */
+    public static String byType(MeterRegistry registry) {
         Map<String, Double> counts = new LinkedHashMap<>();
-        app.registry()
-                .find("segstream.segment.changes")
+        registry.find("segstream.segment.changes")
                 .counters()
                 .forEach(c -> counts.merge(c.getId().getTag("type"), c.count(), Double::sum));
         return String.format(
@@ -114,12 +151,12 @@ public final class QualityTimeline {
                 counts.getOrDefault("RESCORED", 0.0));
     }
 
-    private Point measure(SegstreamApp app, String label) {
+    private Point measure(Source source, String label) {
         Map<String, UserProfile> profiles = new LinkedHashMap<>();
-        try (var all = app.profileStore().all()) {
+        try (var all = source.profiles().get()) {
             all.forEachRemaining(kv -> profiles.put(kv.key, kv.value));
         }
-        double changes = counted(app, "segstream.segment.changes");
+        double changes = source.counted().applyAsDouble("segstream.segment.changes");
         double perUser = profiles.isEmpty() ? 0 : changes / profiles.size();
         if (planted == null) {
             return new Point(label, Double.NaN, 0, perUser);
@@ -143,7 +180,7 @@ public final class QualityTimeline {
         return new Point(label, ari, users.size(), perUser);
     }
 
-    private static double counted(SegstreamApp app, String name) {
-        return app.registry().find(name).counters().stream().mapToDouble(Counter::count).sum();
+    private static double sum(MeterRegistry registry, String name) {
+        return registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
     }
 }

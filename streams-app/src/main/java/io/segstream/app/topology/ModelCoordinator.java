@@ -155,7 +155,11 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
             return;
         }
         panel.update(delta);
-        Instant at = Instant.ofEpochMilli(record.timestamp());
+        // the coordinator's stream time, not this delta's: a task that lags behind the others
+        // sends deltas stamped weeks back in a fast replay, and a re-fit read as of then would
+        // see every newer profile at recency 0
+        Instant at =
+                Instant.ofEpochMilli(Math.max(record.timestamp(), context.currentStreamTimeMs()));
         SegmentModel next = applyDeltas(delta, current, at);
         // counted in events scored by every delta received, dropped ones included: while tasks lag
         // behind a re-fit their deltas are dropped, but their samples still refresh the panel

@@ -348,6 +348,31 @@ class OnlineModelTopologyTest {
     }
 
     @Test
+    void shouldDateARefitByTheCoordinatorsStreamTimeNotByALateDelta() {
+        try (TopologyHarness h = new TopologyHarness(encoder, stateDir, everyoneInPanel(5))) {
+            h.publish(TestModels.ordersModel(1, 1, info, 10, 2.5, 3.0));
+            // one task is ahead of the others: its delta reaches the coordinator first
+            h.clicks.pipeInput("ahead", view("ahead", at(600), "Red retrospot mug", "Home", 2.55));
+            h.feedBackModels();
+            for (int u = 0; u < 30; u++) {
+                h.clicks.pipeInput(
+                        "viewer-" + u,
+                        view("viewer-" + u, at(u), "Red retrospot mug", "Home", 2.55));
+                h.orders.pipeInput(
+                        "buyer-" + u,
+                        order("buyer-" + u, at(u), line("Regency cakestand 3 tier", 4, 10.95)));
+                h.feedBackModels();
+            }
+
+            SegmentModel current = h.currentModel();
+            assertThat(current.getMajorVersion()).as("re-fitted").isGreaterThan(1);
+            assertThat(current.getCreatedAt())
+                    .as("read as of the newest delta, not the late one that made the re-fit due")
+                    .isEqualTo(at(600));
+        }
+    }
+
+    @Test
     void shouldShowThePanelTheSegmentTheSweepGaveAUserWithoutEvents() {
         try (TopologyHarness h =
                 new TopologyHarness(encoder, stateDir, everyoneInPanel(1_000_000))) {
