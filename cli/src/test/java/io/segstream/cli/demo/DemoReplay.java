@@ -198,10 +198,15 @@ final class DemoReplay {
         }
         String changesDir = System.getProperty("replay.changes.dir");
         List<Result> results = new ArrayList<>();
-        List<DemoInput> inputs =
-                seeds.stream()
-                        .map(seed -> DemoInput.generated(users, seed, ReviewTexts.builtIn()))
-                        .toList();
+        String csv = System.getProperty("replay.online.retail");
+        List<DemoInput> inputs = new ArrayList<>();
+        if (csv != null) {
+            inputs.add(DemoInput.onlineRetail(Path.of(csv), users));
+            seeds = List.of(0L);
+        } else {
+            seeds.forEach(
+                    seed -> inputs.add(DemoInput.generated(users, seed, ReviewTexts.builtIn())));
+        }
         Path scratch = Files.createTempDirectory("segstream-replay");
         try (CachingTextEncoder encoder =
                 CachingTextEncoder.open(config(inputs.get(0), overrides, scratch).encoder())) {
