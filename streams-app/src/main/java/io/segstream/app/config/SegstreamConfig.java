@@ -65,6 +65,14 @@ public final class SegstreamConfig extends AbstractConfig {
             "A customer moves only when the new centroid is closer than (1 - this) times the distance "
                     + "to the current one, so that customers near a boundary do not flap.";
 
+    public static final String MIN_EVENTS_CONFIG = "assignment.min.events";
+    static final String MIN_EVENTS_DOC =
+            "Events a new customer's profile must hold before their first segment. Until then the"
+                    + " profile is kept but has no segment, adds nothing to the model's mini-batches"
+                    + " and stays out of the re-fit panel: a customer's first events say little"
+                    + " (a buyer who has only browsed so far looks like a browser), and a segment"
+                    + " given on them is often changed soon after. 1 = at the first event.";
+
     public static final String TEXT_WEIGHT_CONFIG = "features.text.weight";
     static final String TEXT_WEIGHT_DOC =
             "Weight of the text-interest block in the seeded model (0 = behaviour only).";
@@ -416,6 +424,13 @@ public final class SegstreamConfig extends AbstractConfig {
                             Range.between(0.0, 0.9),
                             Importance.MEDIUM,
                             HYSTERESIS_DOC)
+                    .define(
+                            MIN_EVENTS_CONFIG,
+                            Type.INT,
+                            1,
+                            Range.atLeast(1),
+                            Importance.MEDIUM,
+                            MIN_EVENTS_DOC)
                     .define(
                             TEXT_WEIGHT_CONFIG,
                             Type.DOUBLE,

@@ -139,6 +139,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                 new SegmentScorer(
                         context,
                         config.getDouble(SegstreamConfig.HYSTERESIS_CONFIG),
+                        config.getInt(SegstreamConfig.MIN_EVENTS_CONFIG),
                         sizes,
                         registry);
         this.sweep =
@@ -280,6 +281,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     }
 
     private void score(String user, UserProfile profile, ScoringModel model, long now) {
+        if (!scorer.assignable(profile)) {
+            return;
+        }
         boolean stale =
                 profile.segment() != UserProfile.NO_SEGMENT && profile.modelVersion() < majorSince;
         double[] x =

@@ -239,6 +239,9 @@ final class RescoreSweep {
             boolean aging,
             long streamTime) {
         long now = Math.max(streamTime, profile.lastEventTime());
+        if (!scorer.assignable(profile)) {
+            return;
+        }
         if (profile.segment() == UserProfile.NO_SEGMENT || profile.modelVersion() < majorSince) {
             // as of the user's own latest event, as at an event: the task's stream time depends on
             // when the sweep reaches the user, and so would the segment

@@ -36,15 +36,22 @@ final class SegmentScorer {
 
     private final ProcessorContext<String, Output> context;
     private final NearestCentroid withMargin;
+    private final int minEvents;
     private final SegmentSizes sizes;
     private final Map<SegmentChangeType, Counter> changes = new EnumMap<>(SegmentChangeType.class);
 
+    /**
+     * @param minEvents the events a profile must hold for its first segment ({@code
+     *     assignment.min.events})
+     */
     SegmentScorer(
             ProcessorContext<String, Output> context,
             double hysteresis,
+            int minEvents,
             SegmentSizes sizes,
             MeterRegistry r) {
         this.context = context;
+        this.minEvents = minEvents;
         this.sizes = sizes;
         this.withMargin = new NearestCentroid(hysteresis);
         // registered once: a registry lookup per change showed in the profile of a busy task
@@ -56,6 +63,15 @@ final class SegmentScorer {
                             .tag("type", type.name())
                             .register(r));
         }
+    }
+
+    /**
+     * Whether {@code profile} is scored at all: a user with a segment always is; a new one only
+     * from the profile's {@code assignment.min.events}-th event. Until then the user has no
+     * segment, adds nothing to the mini-batches and is not offered to the re-fit panel.
+     */
+    boolean assignable(UserProfile profile) {
+        return profile.segment() != UserProfile.NO_SEGMENT || profile.eventCount() >= minEvents;
     }
 
     /**

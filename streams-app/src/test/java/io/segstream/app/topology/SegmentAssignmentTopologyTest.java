@@ -240,6 +240,41 @@ class SegmentAssignmentTopologyTest {
     }
 
     @Test
+    void shouldGiveANewCustomerNoSegmentBeforeTheirMinEventsThEvent() {
+        h.close();
+        h =
+                new TopologyHarness(
+                        encoder,
+                        stateDir.resolve("min-events"),
+                        Map.of(
+                                SegstreamConfig.FLUSH_RECORDS_CONFIG,
+                                10_000_000,
+                                SegstreamConfig.FLUSH_INTERVAL_MS_CONFIG,
+                                Long.MAX_VALUE / 4,
+                                SegstreamConfig.MIN_EVENTS_CONFIG,
+                                3));
+        h.publish(TestModels.ordersModel(1, 1, info, 10, 0, C1));
+        h.clicks.pipeInput("u-1", view("u-1", T0, "Red retrospot mug", "Home/Kitchen", 2.55));
+        h.orders.pipeInput("u-1", order("u-1", at(1), line("Red retrospot mug", 6, 2.55)));
+        // neither a re-score pass under a new major nor an aging pass assigns them early
+        h.publish(TestModels.ordersModel(2, 2, info, 10, 0, C1));
+        h.driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        assertThat(h.changes.isEmpty()).isTrue();
+        assertThat(h.segments.isEmpty()).isTrue();
+        assertThat(h.profiles().get("u-1").segment()).isEqualTo(UserProfile.NO_SEGMENT);
+        assertThat(h.profiles().get("u-1").eventCount()).isEqualTo(2);
+
+        h.orders.pipeInput("u-1", order("u-1", at(2), line("Jumbo bag", 10, 1.95)));
+
+        SegmentChange first = h.changes.readValuesToList().get(0);
+        assertThat(first.getChangeType()).isEqualTo(SegmentChangeType.FIRST_ASSIGNMENT);
+        // assigned on all three events: two orders put them nearer the buyers' centre
+        assertThat(first.getNewSegment()).isEqualTo(1);
+        assertThat(first.getModelVersion()).isEqualTo(2);
+    }
+
+    @Test
     void shouldRescoreStoredUsersOnANewMajorVersionWithoutNewEvents() {
         h.clicks.pipeInput(
                 "browser", view("browser", T0, "Red retrospot mug", "Home/Kitchen", 2.55));
