@@ -177,6 +177,18 @@ public final class Demo {
             changes.forEach(c -> summaries.addChange(c.getNewSegment()));
             SegmentTable table = summaries.table();
             table.print(out);
+            long unassigned =
+                    profiles.values().stream()
+                            .filter(p -> p.segment() == UserProfile.NO_SEGMENT)
+                            .count();
+            if (unassigned > 0) {
+                out.printf(
+                        Locale.ROOT,
+                        "%,d customers have no segment yet: fewer than %d events"
+                                + " (assignment.min.events)%n",
+                        unassigned,
+                        config.getInt(SegstreamConfig.MIN_EVENTS_CONFIG));
+            }
             out.printf(
                     Locale.ROOT,
                     "%nvolatility per segment (adds and drops per day of event time over members,"
