@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Offline k-means for the trainer and for seeding the online model: k-means++ seeding, Lloyd
- * refinement and best-of-restarts.
+ * Offline k-means for the trainer and for seeding and re-fitting the online model: k-means++
+ * seeding, Lloyd refinement, best-of-restarts and single-centre swaps.
  *
  * <p>Seeding (Arthur and Vassilvitskii 2007) picks the first centre uniformly and each further
  * centre with probability proportional to its squared distance D² to the nearest centre chosen so
