@@ -98,18 +98,7 @@ public final class Demo {
             app.awaitRunning(Duration.ofMinutes(2));
             List<ShopEvent> events = input.events();
             ProgressLine bar = new ProgressLine(app, progress, events.size(), input.customers());
-            QualityTimeline quality =
-                    new QualityTimeline(
-                            events.isEmpty()
-                                    ? new long[3]
-                                    : QualityTimeline.thresholds(
-                                            events.get(0).time(),
-                                            events.get(events.size() - 1).time(),
-                                            t ->
-                                                    events.stream()
-                                                            .filter(e -> e.time() <= t)
-                                                            .count()),
-                            input.planted().isEmpty() ? null : input.planted()::get);
+            QualityTimeline quality = input.qualityTimeline();
             Map<String, List<String>> titles = produce(kafka, config, app, events, bar, quality);
             double seconds;
             String appId = config.getString(SegstreamConfig.APPLICATION_ID_CONFIG);

@@ -1,5 +1,6 @@
 package io.segstream.cli.demo;
 
+import io.segstream.app.runtime.QualityTimeline;
 import io.segstream.core.dataset.OnlineRetail;
 import io.segstream.core.dataset.Persona;
 import io.segstream.core.dataset.ReviewTexts;
@@ -97,6 +98,18 @@ public record DemoInput(
                 sim.events(),
                 planted,
                 List.of(note));
+    }
+
+    /** A quality timeline over this replay: its thresholds, and the planted personas if any. */
+    public QualityTimeline qualityTimeline() {
+        return new QualityTimeline(
+                events.isEmpty()
+                        ? new long[3]
+                        : QualityTimeline.thresholds(
+                                events.get(0).time(),
+                                events.get(events.size() - 1).time(),
+                                t -> events.stream().filter(e -> e.time() <= t).count()),
+                planted.isEmpty() ? null : planted::get);
     }
 
     public long customers() {

@@ -46,7 +46,9 @@ import org.apache.kafka.streams.TopologyTestDriver;
  * every {@value #EVENTS_PER_TICK} events, about the pace of the demo on two cores.
  *
  * <p>Run with {@code DemoReplay <users> <seed>... [key=value]...} to print the figures of each seed
- * and their mean.
+ * and their mean. {@code -Dreplay.changes.dir=DIR} also writes each seed's segment changes, with
+ * the planted personas, to {@code DIR/changes-seed-N.tsv}; {@code -Dreplay.online.retail=CSV}
+ * replays the first {@code <users>} customers of that Online Retail file instead, once.
  */
 final class DemoReplay {
 
@@ -95,18 +97,7 @@ final class DemoReplay {
                         wallClock)) {
             Map<String, TestInputTopic<String, byte[]>> topics = new HashMap<>();
             InputRecords records = new InputRecords(config);
-            QualityTimeline quality =
-                    new QualityTimeline(
-                            events.isEmpty()
-                                    ? new long[3]
-                                    : QualityTimeline.thresholds(
-                                            events.get(0).time(),
-                                            last,
-                                            t ->
-                                                    events.stream()
-                                                            .filter(e -> e.time() <= t)
-                                                            .count()),
-                            input.planted().isEmpty() ? null : input.planted()::get);
+            QualityTimeline quality = input.qualityTimeline();
             QualityTimeline.Source source =
                     QualityTimeline.Source.of(
                             registry,
