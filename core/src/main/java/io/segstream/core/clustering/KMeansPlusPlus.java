@@ -63,33 +63,14 @@ public final class KMeansPlusPlus {
             nearest[i] = Euclidean.squaredDistance(points.get(i), first);
             potential += nearest[i];
         }
-        double[] candidateNearest = new double[n];
-        double[] bestNearest = new double[n];
         while (centers.size() < k) {
-            int best = -1;
-            double bestPotential = Double.POSITIVE_INFINITY;
-            for (int t = 0; t < trials; t++) {
-                int candidate = sampleBySquaredDistance(nearest, potential, random);
-                double[] c = points.get(candidate);
-                double candidatePotential = 0;
-                for (int i = 0; i < n; i++) {
-                    candidateNearest[i] =
-                            Math.min(nearest[i], Euclidean.squaredDistance(points.get(i), c));
-                    candidatePotential += candidateNearest[i];
-                }
-                if (candidatePotential < bestPotential) {
-                    best = candidate;
-                    bestPotential = candidatePotential;
-                    double[] swap = bestNearest;
-                    bestNearest = candidateNearest;
-                    candidateNearest = swap;
-                }
+            double[] c = points.get(greedyCandidate(points, nearest, potential, trials, random));
+            centers.add(c.clone());
+            potential = 0;
+            for (int i = 0; i < n; i++) {
+                nearest[i] = Math.min(nearest[i], Euclidean.squaredDistance(points.get(i), c));
+                potential += nearest[i];
             }
-            centers.add(points.get(best).clone());
-            double[] swap = nearest;
-            nearest = bestNearest;
-            bestNearest = swap;
-            potential = bestPotential;
         }
         return List.copyOf(centers);
     }
@@ -238,25 +219,41 @@ public final class KMeansPlusPlus {
                 nearest[i] = d;
                 potential += d;
             }
-            int chosen = -1;
-            double chosenPotential = Double.POSITIVE_INFINITY;
-            for (int t = 0; t < trials; t++) {
-                int candidate = sampleBySquaredDistance(nearest, potential, random);
-                double[] c = points.get(candidate);
-                double p = 0;
-                for (int i = 0; i < n; i++) {
-                    p += Math.min(nearest[i], Euclidean.squaredDistance(points.get(i), c));
-                }
-                if (p < chosenPotential) {
-                    chosen = candidate;
-                    chosenPotential = p;
-                }
-            }
+            int chosen = greedyCandidate(points, nearest, potential, trials, random);
             List<double[]> start = new ArrayList<>(from.centers());
             start.set(removed, points.get(chosen).clone());
             KMeansFit candidate = refine(points, start, maxIterations, tolerance);
             if (candidate.inertia() < best.inertia()) {
                 best = candidate;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Of {@code trials} points drawn by D² sampling against {@code nearest} (each point's squared
+     * distance to the centres so far, summing to {@code potential}), the one that would lower the
+     * total D² most as a further centre ("greedy k-means++").
+     */
+    private static int greedyCandidate(
+            List<double[]> points,
+            double[] nearest,
+            double potential,
+            int trials,
+            SplittableRandom random) {
+        int best = -1;
+        double bestPotential = Double.POSITIVE_INFINITY;
+        for (int t = 0; t < trials; t++) {
+            int candidate = sampleBySquaredDistance(nearest, potential, random);
+            double[] c = points.get(candidate);
+            double candidatePotential = 0;
+            for (int i = 0; i < nearest.length; i++) {
+                candidatePotential +=
+                        Math.min(nearest[i], Euclidean.squaredDistance(points.get(i), c));
+            }
+            if (candidatePotential < bestPotential) {
+                best = candidate;
+                bestPotential = candidatePotential;
             }
         }
         return best;

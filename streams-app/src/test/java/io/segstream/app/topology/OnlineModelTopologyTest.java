@@ -309,15 +309,7 @@ class OnlineModelTopologyTest {
         try (TopologyHarness h = new TopologyHarness(encoder, stateDir, everyoneInPanel(5))) {
             // a poor model: both centres among the buyers, none near the viewers
             h.publish(TestModels.ordersModel(1, 1, info, 10, 2.5, 3.0));
-            for (int u = 0; u < 30; u++) {
-                h.clicks.pipeInput(
-                        "viewer-" + u,
-                        view("viewer-" + u, at(u), "Red retrospot mug", "Home", 2.55));
-                h.orders.pipeInput(
-                        "buyer-" + u,
-                        order("buyer-" + u, at(u), line("Regency cakestand 3 tier", 4, 10.95)));
-                h.feedBackModels();
-            }
+            pipeViewersAndBuyers(h, 30);
             SegmentModel current = h.currentModel();
             assertThat(current.getMajorVersion())
                     .as("re-fitted once the panel had 50 users")
@@ -354,15 +346,7 @@ class OnlineModelTopologyTest {
             // one task is ahead of the others: its delta reaches the coordinator first
             h.clicks.pipeInput("ahead", view("ahead", at(600), "Red retrospot mug", "Home", 2.55));
             h.feedBackModels();
-            for (int u = 0; u < 30; u++) {
-                h.clicks.pipeInput(
-                        "viewer-" + u,
-                        view("viewer-" + u, at(u), "Red retrospot mug", "Home", 2.55));
-                h.orders.pipeInput(
-                        "buyer-" + u,
-                        order("buyer-" + u, at(u), line("Regency cakestand 3 tier", 4, 10.95)));
-                h.feedBackModels();
-            }
+            pipeViewersAndBuyers(h, 30);
 
             SegmentModel current = h.currentModel();
             assertThat(current.getMajorVersion()).as("re-fitted").isGreaterThan(1);
@@ -491,6 +475,18 @@ class OnlineModelTopologyTest {
     /**
      * Settings with every user in the re-fit panel and a re-fit every {@code refitEvery} events.
      */
+    /** One view by viewer-u and one order by buyer-u at minute u, for u below {@code n}. */
+    private static void pipeViewersAndBuyers(TopologyHarness h, int n) {
+        for (int u = 0; u < n; u++) {
+            h.clicks.pipeInput(
+                    "viewer-" + u, view("viewer-" + u, at(u), "Red retrospot mug", "Home", 2.55));
+            h.orders.pipeInput(
+                    "buyer-" + u,
+                    order("buyer-" + u, at(u), line("Regency cakestand 3 tier", 4, 10.95)));
+            h.feedBackModels();
+        }
+    }
+
     private static Map<String, Object> everyoneInPanel(long refitEvery) {
         return Map.of(
                 SegstreamConfig.REFIT_EVERY_CONFIG,
