@@ -36,9 +36,9 @@ import org.apache.kafka.streams.TopologyTestDriver;
 /**
  * The demo's replay through {@link SegstreamTopology#buildTopology} on a {@link
  * TopologyTestDriver}: one thread and no broker, so the same input and settings give the same
- * figures, run after run. The real demo's figures also depend on how its two stream threads and the
- * model loop happen to interleave (about 0.1 changes per user between runs); this replay leaves
- * only the algorithm, and different generator seeds give the spread over inputs.
+ * figures, run after run. The real demo's figures also depend on how its stream thread, the global
+ * store and the model loop happen to interleave (about 0.1 changes per user between runs); this
+ * replay leaves only the algorithm, and different generator seeds give the spread over inputs.
  *
  * <p>Every event is applied and its centroid deltas reach the coordinator at once, and every model
  * version reaches the tasks at once: the model loop of a shop whose events arrive in real time, not
@@ -143,6 +143,11 @@ final class DemoReplay {
                         config.topics().segmentChanges(),
                         new StringDeserializer(),
                         AvroSerde.of(SegmentChange.class).deserializer());
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try (BufferedWriter w = Files.newBufferedWriter(file)) {
             for (SegmentChange c : changes.readValuesToList()) {
                 w.write(

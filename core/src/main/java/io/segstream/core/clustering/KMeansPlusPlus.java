@@ -231,6 +231,83 @@ public final class KMeansPlusPlus {
     }
 
     /**
+     * {@code from} with as many centres, between {@code minK} and {@code maxK}, as each explain at
+     * least {@code minGain} of the points' total variance (their inertia about one centre, the
+     * mean): while the centre whose removal, after Lloyd's refinement of the rest, would raise the
+     * inertia least would raise it by less than that, it is removed; if none was, while one more
+     * centre, placed by greedy D² sampling and refined, would lower the inertia by at least that,
+     * it is added.
+     *
+     * <p>k-means puts every centre it is given to use: with one group too few in the data, the
+     * spare centre splits a group in two, and the boundary through the group's middle moves its
+     * members back and forth as their profiles change. A split explains little of the variance
+     * between customers, a real group much. Measured against the total variance rather than the
+     * current inertia, a split of a tight group is not mistaken for a large gain. 0 returns {@code
+     * from}.
+     */
+    public static KMeansFit resize(
+            List<double[]> points,
+            KMeansFit from,
+            int minK,
+            int maxK,
+            double minGain,
+            long seed,
+            int maxIterations,
+            double tolerance) {
+        if (!(minGain >= 0)) {
+            throw new IllegalArgumentException("minGain must be >= 0, was " + minGain);
+        }
+        if (minGain == 0) {
+            return from;
+        }
+        double least = minGain * inertiaAboutMean(points);
+        KMeansFit fit = from;
+        boolean removed = false;
+        while (fit.centers().size() > Math.max(1, minK)) {
+            KMeansFit fewer = null;
+            for (int c = 0; c < fit.centers().size(); c++) {
+                List<double[]> kept = new ArrayList<>(fit.centers());
+                kept.remove(c);
+                KMeansFit candidate = refine(points, kept, maxIterations, tolerance);
+                if (fewer == null || candidate.inertia() < fewer.inertia()) {
+                    fewer = candidate;
+                }
+            }
+            if (fewer.inertia() - fit.inertia() >= least) {
+                break;
+            }
+            fit = fewer;
+            removed = true;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        int n = points.size();
+        while (!removed && fit.centers().size() < Math.min(maxK, n)) {
+            double[] nearest = new double[n];
+            double potential = 0;
+            for (int i = 0; i < n; i++) {
+                nearest[i] =
+                        Euclidean.squaredDistance(
+                                points.get(i), fit.centers().get(fit.labels()[i]));
+                potential += nearest[i];
+            }
+            if (potential == 0) {
+                break;
+            }
+            int trials = 2 + (int) Math.log(fit.centers().size() + 1);
+            List<double[]> start = new ArrayList<>(fit.centers());
+            start.add(
+                    points.get(greedyCandidate(points, nearest, potential, trials, random))
+                            .clone());
+            KMeansFit more = refine(points, start, maxIterations, tolerance);
+            if (fit.inertia() - more.inertia() < least) {
+                break;
+            }
+            fit = more;
+        }
+        return fit;
+    }
+
+    /**
      * Of {@code trials} points drawn by D² sampling against {@code nearest} (each point's squared
      * distance to the centres so far, summing to {@code potential}), the one that would lower the
      * total D² most as a further centre ("greedy k-means++").
@@ -257,6 +334,20 @@ public final class KMeansPlusPlus {
             }
         }
         return best;
+    }
+
+    private static double inertiaAboutMean(List<double[]> points) {
+        double[] mean = new double[points.get(0).length];
+        for (double[] p : points) {
+            for (int j = 0; j < mean.length; j++) {
+                mean[j] += p[j] / points.size();
+            }
+        }
+        double inertia = 0;
+        for (double[] p : points) {
+            inertia += Euclidean.squaredDistance(p, mean);
+        }
+        return inertia;
     }
 
     /** Labels each point with its nearest centre; fills squared distances; returns their sum. */

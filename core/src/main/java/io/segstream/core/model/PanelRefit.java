@@ -79,14 +79,23 @@ public final class PanelRefit {
             long seed,
             Instant at,
             double usersPerPanelUser) {
-        return refit(base, raw, new int[0], settings, seed, at, usersPerPanelUser);
+        return refit(
+                base,
+                raw,
+                new int[0],
+                settings,
+                seed,
+                at,
+                usersPerPanelUser,
+                SegmentCount.fixed(base.getK()));
     }
 
     /**
      * As {@link #refit(SegmentModel, List, ProfileSettings, long, Instant, double)}, with each
      * panel user's segment as the stream last scored them ({@code current[i]}, negative for none):
      * the new centres take the ids that keep the most of them where they are. Empty when unknown;
-     * the base model's nearest centre then stands in.
+     * the base model's nearest centre then stands in. The re-fit holds as many segments as {@code
+     * count} allows: it may drop one that no longer pays for itself or add one, up to its max.
      */
     public static SegmentModel refit(
             SegmentModel base,
@@ -95,7 +104,8 @@ public final class PanelRefit {
             ProfileSettings settings,
             long seed,
             Instant at,
-            double usersPerPanelUser) {
+            double usersPerPanelUser,
+            SegmentCount count) {
         if (current.length != 0 && current.length != raw.size()) {
             throw new IllegalArgumentException(
                     raw.size() + " panel rows but " + current.length + " current segments");
@@ -141,7 +151,9 @@ public final class PanelRefit {
         // a fresh start must beat the refined current centres clearly: on data without a strong
         // cluster structure many partitions score within a percent of each other, and taking
         // whichever is lowest re-partitioned the retail customers at every re-fit
-        KMeansFit fit = cold.inertia() < (1 - COLD_START_GAIN) * local.inertia() ? cold : local;
+        KMeansFit best = cold.inertia() < (1 - COLD_START_GAIN) * local.inertia() ? cold : local;
+        KMeansFit fit = count.resize(points, best, seed);
+        k = fit.centers().size();
         // ids follow membership, not the nearest old centre: see SegmentAlignment
         int[] members = members(base, usable, usableCurrent, settings);
         int[] ids = SegmentAlignment.align(previous, fit.centers(), fit.labels(), members);

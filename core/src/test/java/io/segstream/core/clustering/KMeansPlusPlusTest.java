@@ -184,6 +184,42 @@ class KMeansPlusPlusTest {
         assertThat(KMeansPlusPlus.swap(BLOBS.points(), best, 5, 300, 0)).isSameAs(best);
     }
 
+    @Test
+    void shouldDropTheSpareCentreThatSplitsABlob() {
+        // in 20 dimensions a split halves one axis of a blob: a gain of about 1 % of the total
+        PlantedClusters blobs = PlantedClusters.generate(3, 20, 100, 10, 0.5, 3);
+        KMeansFit four = KMeansPlusPlus.fit(blobs.points(), 4, 4, 2024);
+
+        KMeansFit resized = KMeansPlusPlus.resize(blobs.points(), four, 2, 4, 0.05, 5, 300, 0);
+
+        assertThat(resized.centers()).hasSize(3);
+        assertThat(AdjustedRandIndex.compute(resized.labels(), blobs.labels())).isEqualTo(1.0);
+        assertThat(KMeansPlusPlus.resize(blobs.points(), four, 2, 4, 0, 5, 300, 0)).isSameAs(four);
+    }
+
+    @Test
+    void shouldAddACentreForABlobWithoutOneButNotSplitOne() {
+        PlantedClusters blobs = PlantedClusters.generate(3, 20, 100, 10, 0.5, 3);
+        KMeansFit two = KMeansPlusPlus.fit(blobs.points(), 2, 4, 2024);
+
+        KMeansFit resized = KMeansPlusPlus.resize(blobs.points(), two, 2, 6, 0.05, 5, 300, 0);
+
+        assertThat(resized.centers()).hasSize(3);
+        assertThat(AdjustedRandIndex.compute(resized.labels(), blobs.labels())).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldKeepTheFewestCentresAskedForOnDataWithoutGroups() {
+        PlantedClusters one = PlantedClusters.generate(1, 20, 300, 10, 0.5, 3);
+        KMeansFit four = KMeansPlusPlus.fit(one.points(), 4, 2, 2024);
+
+        assertThat(KMeansPlusPlus.resize(one.points(), four, 2, 4, 0.05, 5, 300, 0).centers())
+                .hasSize(2);
+        assertThat(KMeansPlusPlus.resize(one.points(), four, 2, 4, 0.001, 5, 300, 0).centers())
+                .as("a low enough bar keeps them")
+                .hasSize(4);
+    }
+
     /** The planted blob nearest to each centre. */
     private static List<Integer> plantedLabelsOf(List<double[]> centres) {
         List<Integer> labels = new ArrayList<>();

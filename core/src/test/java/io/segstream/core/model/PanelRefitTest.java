@@ -97,14 +97,54 @@ class PanelRefitTest {
         }
 
         SegmentModel byMembers =
-                PanelRefit.refit(base, panel, swapped, SETTINGS, 1, Instant.EPOCH, 1);
+                PanelRefit.refit(
+                        base, panel, swapped, SETTINGS, 1, Instant.EPOCH, 1, SegmentCount.fixed(2));
         SegmentModel byNearest =
-                PanelRefit.refit(base, panel, unknown, SETTINGS, 1, Instant.EPOCH, 1);
+                PanelRefit.refit(
+                        base, panel, unknown, SETTINGS, 1, Instant.EPOCH, 1, SegmentCount.fixed(2));
 
         assertThat(nearest(byMembers, panel)[0]).isEqualTo(1);
         assertThat(nearest(byMembers, panel)[40]).isEqualTo(0);
         assertThat(nearest(byNearest, panel)[0]).isEqualTo(0);
         assertThat(nearest(byNearest, panel)[40]).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAddASegmentForANewGroupAndDropOneThatNoLongerPays() {
+        SegmentCount upToFour = new SegmentCount(4, 0.05);
+        List<double[]> three = groups(0, 10, 20);
+        // one centre on the group at 0, one on the group at 20, none for the newcomers at 10
+        SegmentModel base = seeded(List.of(three.get(0), three.get(80)), three);
+        int[] current = nearest(base, three);
+
+        SegmentModel grown =
+                PanelRefit.refit(base, three, current, SETTINGS, 1, Instant.EPOCH, 1, upToFour);
+
+        assertThat(grown.getK()).isEqualTo(3);
+        int[] after = nearest(grown, three);
+        assertThat(after[0]).as("the group at 0 keeps its id").isEqualTo(current[0]);
+        assertThat(after[80]).as("the group at 20 keeps its id").isEqualTo(current[80]);
+        assertThat(after[40]).as("the newcomers get a new id").isEqualTo(2);
+
+        List<double[]> two = groups(0, 20);
+        SegmentModel shrunk =
+                PanelRefit.refit(
+                        grown, two, nearest(grown, two), SETTINGS, 2, Instant.EPOCH, 1, upToFour);
+
+        assertThat(shrunk.getCentroids()).extracting(Centroid::getSegmentId).containsExactly(0, 1);
+        assertThat(
+                        PanelRefit.refit(
+                                        grown,
+                                        two,
+                                        nearest(grown, two),
+                                        SETTINGS,
+                                        2,
+                                        Instant.EPOCH,
+                                        1,
+                                        SegmentCount.fixed(3))
+                                .getK())
+                .as("without a least gain every segment is kept")
+                .isEqualTo(3);
     }
 
     /** 40 users around each of {@code levels}, in every feature. */

@@ -58,7 +58,19 @@ public final class SegstreamConfig extends AbstractConfig {
             "Replication factor of created topics; -1 takes the broker's default.";
 
     public static final String SEGMENTS_K_CONFIG = "segments.k";
-    static final String SEGMENTS_K_DOC = "Number of segments of the first (seeded) model.";
+    static final String SEGMENTS_K_DOC =
+            "Number of segments of the online model; with segments.min.gain above 0, the most it"
+                    + " holds.";
+
+    public static final String SEGMENTS_MIN_GAIN_CONFIG = "segments.min.gain";
+    static final String SEGMENTS_MIN_GAIN_DOC =
+            "Least share by which each segment must lower the k-means inertia of the re-fit panel"
+                    + " (and of the first users, for the first model). A re-fit drops the segment"
+                    + " whose removal would raise the inertia least while that rise is under this"
+                    + " share, and adds one, up to segments.k, while it would lower the inertia by"
+                    + " this share or more; at least 2 are kept. With fewer groups of customers"
+                    + " than segments.k, the spare segment otherwise splits a group, and its"
+                    + " members move back and forth across the split. 0 = always segments.k.";
 
     public static final String HYSTERESIS_CONFIG = "assignment.hysteresis";
     static final String HYSTERESIS_DOC =
@@ -417,6 +429,13 @@ public final class SegstreamConfig extends AbstractConfig {
                             Range.between(2, 1000),
                             Importance.HIGH,
                             SEGMENTS_K_DOC)
+                    .define(
+                            SEGMENTS_MIN_GAIN_CONFIG,
+                            Type.DOUBLE,
+                            0.0,
+                            Range.between(0.0, 0.5),
+                            Importance.MEDIUM,
+                            SEGMENTS_MIN_GAIN_DOC)
                     .define(
                             HYSTERESIS_CONFIG,
                             Type.DOUBLE,

@@ -14,6 +14,7 @@ import io.segstream.core.features.FeatureVectorizer;
 import io.segstream.core.model.ModelCompatibilityException;
 import io.segstream.core.model.PanelRefit;
 import io.segstream.core.model.ScoringModel;
+import io.segstream.core.model.SegmentCount;
 import io.segstream.core.model.SegmentModels;
 import io.segstream.schemas.CentroidDelta;
 import io.segstream.schemas.ModelOrigin;
@@ -98,7 +99,8 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
                         config.getDouble(SegstreamConfig.REFIT_SAMPLE_RATE_CONFIG),
                         new RefitPanel.Adoption(
                                 config.getDouble(SegstreamConfig.HYSTERESIS_CONFIG),
-                                config.getDouble(SegstreamConfig.REFIT_MIN_MOVED_CONFIG)),
+                                config.getDouble(SegstreamConfig.REFIT_MIN_MOVED_CONFIG),
+                                segmentCount()),
                         deps.registry());
         this.updates =
                 Counter.builder("segstream.coordinator.updates")
@@ -351,6 +353,8 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
                         seed,
                         PanelRefit.MAX_ITERATIONS,
                         PanelRefit.TOLERANCE);
+        fit = segmentCount().resize(points, fit, seed);
+        k = fit.centers().size();
         List<double[]> centers = fit.centers();
         double[] weights = new double[k];
         for (int label : fit.labels()) {
@@ -369,6 +373,12 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
         }
         state.delete(SAMPLE_COUNT_KEY);
         publish(model, timestamp);
+    }
+
+    private SegmentCount segmentCount() {
+        return new SegmentCount(
+                config.getInt(SegstreamConfig.SEGMENTS_K_CONFIG),
+                config.getDouble(SegstreamConfig.SEGMENTS_MIN_GAIN_CONFIG));
     }
 
     private void publish(SegmentModel model, long timestamp) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.segstream.core.features.FeatureVectorizer;
 import io.segstream.core.model.PanelRefit;
+import io.segstream.core.model.SegmentCount;
 import io.segstream.core.profile.ProfileCodec;
 import io.segstream.core.profile.ProfileSettings;
 import io.segstream.core.profile.UserProfile;
@@ -46,6 +47,7 @@ final class RefitPanel {
     private final double usersPerPanelUser;
     private final double margin;
     private final double minMovedShare;
+    private final SegmentCount count;
     private final Counter declined;
 
     /**
@@ -53,8 +55,9 @@ final class RefitPanel {
      *
      * @param margin the scoring hysteresis ({@code assignment.hysteresis})
      * @param minMovedShare the least share of the panel the re-fit must move
+     * @param count how many segments a re-fit may hold
      */
-    record Adoption(double margin, double minMovedShare) {}
+    record Adoption(double margin, double minMovedShare, SegmentCount count) {}
 
     /**
      * @param sampleRate the share of users in the panel ({@code kmeans.refit.sample.rate}), so that
@@ -71,6 +74,7 @@ final class RefitPanel {
         this.state = state;
         this.margin = adoption.margin();
         this.minMovedShare = adoption.minMovedShare();
+        this.count = adoption.count();
         this.declined =
                 Counter.builder("segstream.model.refits.declined")
                         .description(
@@ -166,7 +170,8 @@ final class RefitPanel {
                         settings,
                         seed + base.getVersion(),
                         at,
-                        usersPerPanelUser);
+                        usersPerPanelUser,
+                        count);
         if (model == null) {
             return null;
         }
@@ -183,11 +188,12 @@ final class RefitPanel {
             return null;
         }
         LOG.info(
-                "Re-fitted the model on {} panel users as v{} (major {}), inertia {}, moving {}%"
-                        + " of them",
+                "Re-fitted the model on {} panel users as v{} (major {}, {} segments), inertia {},"
+                        + " moving {}% of them",
                 raw.size(),
                 model.getVersion(),
                 model.getMajorVersion(),
+                model.getK(),
                 model.getProvenance().getMetrics().get("inertia"),
                 String.format(Locale.ROOT, "%.1f", 100 * moved));
         return model;

@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -340,6 +341,48 @@ class OnlineModelTopologyTest {
     }
 
     @Test
+    void shouldHoldOnlyTheSegmentsThatExplainEnoughOfTheVariance() {
+        Map<String, Object> settings = new HashMap<>(everyoneInPanel(5));
+        settings.put(SegstreamConfig.SEGMENTS_K_CONFIG, 4);
+        settings.put(SegstreamConfig.SEGMENTS_MIN_GAIN_CONFIG, 0.05);
+        settings.put(SegstreamConfig.SEED_USERS_CONFIG, 20);
+        try (TopologyHarness h = new TopologyHarness(encoder, stateDir, settings)) {
+            List<SegmentModel> models = new ArrayList<>();
+            for (int u = 0; u < 40; u++) {
+                // prices vary within each group, so that its users are not one point
+                h.clicks.pipeInput(
+                        "viewer-" + u,
+                        view("viewer-" + u, at(u), "Red retrospot mug", "Home", 2 + u * 0.1));
+                h.orders.pipeInput(
+                        "buyer-" + u,
+                        order(
+                                "buyer-" + u,
+                                at(u),
+                                line("Regency cakestand 3 tier", 4, 10 + u * 0.2)));
+                models.addAll(h.feedBackModels());
+            }
+
+            assertThat(models.get(0).getOrigin()).isEqualTo(ModelOrigin.SEED);
+            assertThat(models)
+                    .as("two groups of users, up to 4 segments: seeded and kept at 2")
+                    .extracting(SegmentModel::getK)
+                    .containsOnly(2);
+            assertThat(h.registry.get("segstream.model.refits.declined").counter().count())
+                    .as("re-fits ran, found the same two segments and were not published")
+                    .isPositive();
+            h.driver.advanceWallClockTime(Duration.ofSeconds(1));
+            var profiles = h.profiles();
+            int viewerSegment = profiles.get("viewer-0").segment();
+            int buyerSegment = profiles.get("buyer-0").segment();
+            assertThat(viewerSegment).isNotEqualTo(buyerSegment);
+            for (int u = 0; u < 40; u++) {
+                assertThat(profiles.get("viewer-" + u).segment()).isEqualTo(viewerSegment);
+                assertThat(profiles.get("buyer-" + u).segment()).isEqualTo(buyerSegment);
+            }
+        }
+    }
+
+    @Test
     void shouldDateARefitByTheCoordinatorsStreamTimeNotByALateDelta() {
         try (TopologyHarness h = new TopologyHarness(encoder, stateDir, everyoneInPanel(5))) {
             h.publish(TestModels.ordersModel(1, 1, info, 10, 2.5, 3.0));
@@ -472,9 +515,6 @@ class OnlineModelTopologyTest {
                 .get(TestModels.ORDERS_LOG);
     }
 
-    /**
-     * Settings with every user in the re-fit panel and a re-fit every {@code refitEvery} events.
-     */
     /** One view by viewer-u and one order by buyer-u at minute u, for u below {@code n}. */
     private static void pipeViewersAndBuyers(TopologyHarness h, int n) {
         for (int u = 0; u < n; u++) {
@@ -487,6 +527,9 @@ class OnlineModelTopologyTest {
         }
     }
 
+    /**
+     * Settings with every user in the re-fit panel and a re-fit every {@code refitEvery} events.
+     */
     private static Map<String, Object> everyoneInPanel(long refitEvery) {
         return Map.of(
                 SegstreamConfig.REFIT_EVERY_CONFIG,
