@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * How many segments the online model holds: at most {@code max}, and with {@code minGain} above 0
- * only as many as each lower the panel's inertia by that share (at least 2), so that a shop with
+ * only as many as each explain that share of the panel's variance (at least 2), so that a shop with
  * fewer groups than {@code max} is not given a segment that splits one of them ({@link
  * KMeansPlusPlus#resize}). 0 always holds {@code max}.
  */
@@ -30,7 +30,7 @@ public record SegmentCount(int max, double minGain) {
         return Math.min(2, max);
     }
 
-    /** {@code fit} with the centres that pay for themselves, refined as a re-fit refines. */
+    /** {@code fit} with the centres that explain enough, refined as a re-fit refines. */
     public KMeansFit resize(List<double[]> points, KMeansFit fit, long seed) {
         return KMeansPlusPlus.resize(
                 points,

@@ -64,13 +64,13 @@ public final class SegstreamConfig extends AbstractConfig {
 
     public static final String SEGMENTS_MIN_GAIN_CONFIG = "segments.min.gain";
     static final String SEGMENTS_MIN_GAIN_DOC =
-            "Least share by which each segment must lower the k-means inertia of the re-fit panel"
-                    + " (and of the first users, for the first model). A re-fit drops the segment"
-                    + " whose removal would raise the inertia least while that rise is under this"
-                    + " share, and adds one, up to segments.k, while it would lower the inertia by"
-                    + " this share or more; at least 2 are kept. With fewer groups of customers"
-                    + " than segments.k, the spare segment otherwise splits a group, and its"
-                    + " members move back and forth across the split. 0 = always segments.k.";
+            "Share of the re-fit panel's variance (of the first users', for the first model) that"
+                    + " each segment must explain. A re-fit drops the segment whose removal would"
+                    + " raise the k-means inertia least while that rise is under this share of the"
+                    + " panel's total variance, and adds one, up to segments.k, while it would lower"
+                    + " the inertia by this share or more; at least 2 are kept. With fewer groups of"
+                    + " customers than segments.k, the spare segment otherwise splits a group, and"
+                    + " its members move back and forth across the split. 0 = always segments.k.";
 
     public static final String HYSTERESIS_CONFIG = "assignment.hysteresis";
     static final String HYSTERESIS_DOC =
