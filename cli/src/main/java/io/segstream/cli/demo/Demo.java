@@ -346,8 +346,8 @@ public final class Demo {
         // back short, so the model learns while the events go by
         s.put("kafka.commit.interval.ms", "100");
         // one thread moves every task through event time together, so the model loop trails the
-        // input less: with segments.min.gain the model holds the personas' segments by half-way
-        // in 7 of 8 runs (ARI 0.90 ± 0.10 at 50 %) against 3 of 6 with two threads (0.79 ± 0.13),
+        // input less: with segments.min.gain the model held the personas' segments by half-way in
+        // 7 of 8 runs (ARI 0.90 ± 0.10 at 50 %) against 3 of 6 with two threads (0.79 ± 0.13),
         // for the same changes per user (1.38 ± 0.06 and 1.36 ± 0.06; docs/decisions.md)
         s.put("kafka.num.stream.threads", "1");
         // re-fits often enough for the model to follow a replay of months in seconds, and a panel
@@ -374,9 +374,9 @@ public final class Demo {
             // before the gift season four personas shop, and a fifth segment split one of them:
             // its members crossed the split as their baskets grew, and the season's re-fit merged
             // the halves again. Each segment must explain 4 % of the variance: over the replay's 9
-            // seeds, 1.31 ± 0.08 changes per user fell to 1.22 ± 0.06, and the ARI at 50 % rose
-            // from 0.87 to 0.95 (docs/decisions.md). Not the product default: at the scale
-            // benchmark's text weight of 0.5 it moved customers more
+            // seeds, 1.31 ± 0.08 changes per user fell to 1.16 ± 0.05 (with the fixes that came
+            // with it), and the ARI at 50 % rose from 0.87 to 0.95 (docs/decisions.md). Not the
+            // product default: at the scale benchmark's text weight of 0.5 it moved customers more
             s.put(SegstreamConfig.SEGMENTS_MIN_GAIN_CONFIG, "0.04");
             // one segment per planted persona, so the recovery can be measured
             s.put(

@@ -36,6 +36,9 @@ public final class KMeansPlusPlus {
      */
     public static final double DEFAULT_TOLERANCE = 0.0;
 
+    /** Placements {@link #resize} tries for a centre it may add. */
+    static final int GROW_TRIES = 5;
+
     private KMeansPlusPlus() {}
 
     /**
@@ -282,24 +285,8 @@ public final class KMeansPlusPlus {
         SplittableRandom random = new SplittableRandom(seed);
         int n = points.size();
         while (!removed && fit.centers().size() < Math.min(maxK, n)) {
-            double[] nearest = new double[n];
-            double potential = 0;
-            for (int i = 0; i < n; i++) {
-                nearest[i] =
-                        Euclidean.squaredDistance(
-                                points.get(i), fit.centers().get(fit.labels()[i]));
-                potential += nearest[i];
-            }
-            if (potential == 0) {
-                break;
-            }
-            int trials = 2 + (int) Math.log(fit.centers().size() + 1);
-            List<double[]> start = new ArrayList<>(fit.centers());
-            start.add(
-                    points.get(greedyCandidate(points, nearest, potential, trials, random))
-                            .clone());
-            KMeansFit more = refine(points, start, maxIterations, tolerance);
-            if (fit.inertia() - more.inertia() < least) {
+            KMeansFit more = grow(points, fit, random, maxIterations, tolerance);
+            if (more == null || fit.inertia() - more.inertia() < least) {
                 break;
             }
             fit = more;
@@ -331,6 +318,43 @@ public final class KMeansPlusPlus {
             if (candidatePotential < bestPotential) {
                 best = candidate;
                 bestPotential = candidatePotential;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The best of {@link #GROW_TRIES} fits with one more centre, each placed by greedy D² sampling
+     * and refined; null when every point already is a centre. One placement can land on a stray
+     * customer and refine to a local optimum that undersells the group it should have found.
+     */
+    private static KMeansFit grow(
+            List<double[]> points,
+            KMeansFit fit,
+            SplittableRandom random,
+            int maxIterations,
+            double tolerance) {
+        int n = points.size();
+        double[] nearest = new double[n];
+        double potential = 0;
+        for (int i = 0; i < n; i++) {
+            nearest[i] =
+                    Euclidean.squaredDistance(points.get(i), fit.centers().get(fit.labels()[i]));
+            potential += nearest[i];
+        }
+        if (potential == 0) {
+            return null;
+        }
+        int trials = 2 + (int) Math.log(fit.centers().size() + 1);
+        KMeansFit best = null;
+        for (int t = 0; t < GROW_TRIES; t++) {
+            List<double[]> start = new ArrayList<>(fit.centers());
+            start.add(
+                    points.get(greedyCandidate(points, nearest, potential, trials, random))
+                            .clone());
+            KMeansFit more = refine(points, start, maxIterations, tolerance);
+            if (best == null || more.inertia() < best.inertia()) {
+                best = more;
             }
         }
         return best;

@@ -227,7 +227,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                         user,
                         eventTime);
             }
-            if (learning) {
+            // the first model is fitted on the customers it will be given to: one with fewer than
+            // assignment.min.events events gets no segment, and would seed it with a first click
+            if (learning && scorer.assignable(profile)) {
                 seed.offer(user, profile);
             }
         } else {

@@ -306,6 +306,36 @@ class OnlineModelTopologyTest {
     }
 
     @Test
+    void shouldSeedOnlyFromCustomersWithTheirMinEvents() {
+        Map<String, Object> twoEvents = Map.of(SegstreamConfig.MIN_EVENTS_CONFIG, 2);
+        try (TopologyHarness h = new TopologyHarness(encoder, stateDir, twoEvents)) {
+            for (int u = 0; u < 6; u++) {
+                h.clicks.pipeInput(
+                        "u" + u, view("u" + u, at(u), "Red retrospot mug", "Home", 2 + u));
+            }
+            assertThat(h.deltas.readValuesToList())
+                    .as("six customers with one event each: none to seed from")
+                    .allSatisfy(d -> assertThat(d.getSeedSamples()).isEmpty());
+            assertThat(h.readModels()).isEmpty();
+
+            for (int u = 0; u < 4; u++) {
+                h.clicks.pipeInput(
+                        "u" + u, view("u" + u, at(10 + u), "Pink polkadot cup", "Home", 1 + u));
+            }
+
+            assertThat(
+                            h.deltas.readValuesToList().stream()
+                                    .mapToInt(d -> d.getSeedSamples().size())
+                                    .sum())
+                    .as("the four with a second event")
+                    .isEqualTo(4);
+            assertThat(h.feedBackModels())
+                    .extracting(SegmentModel::getOrigin)
+                    .containsExactly(ModelOrigin.SEED);
+        }
+    }
+
+    @Test
     void shouldRefitOnThePanelAsANewMajorVersionAndRescoreEveryone() {
         try (TopologyHarness h = new TopologyHarness(encoder, stateDir, everyoneInPanel(5))) {
             // a poor model: both centres among the buyers, none near the viewers
