@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
 
 /**
  * Offline k-means for the trainer and for seeding and re-fitting the online model: k-means++
- * seeding, Lloyd refinement, best-of-restarts and single-centre swaps.
+ * seeding, Lloyd refinement, best-of-restarts, single-centre swaps, and as many centres as each
+ * explain enough of the variance.
  *
  * <p>Seeding (Arthur and Vassilvitskii 2007) picks the first centre uniformly and each further
  * centre with probability proportional to its squared distance D² to the nearest centre chosen so
@@ -238,8 +239,8 @@ public final class KMeansPlusPlus {
      * least {@code minGain} of the points' total variance (their inertia about one centre, the
      * mean): while the centre whose removal, after Lloyd's refinement of the rest, would raise the
      * inertia least would raise it by less than that, it is removed; if none was, while one more
-     * centre, placed by greedy D² sampling and refined, would lower the inertia by at least that,
-     * it is added.
+     * centre (the best of {@link #GROW_TRIES} placements by greedy D² sampling, each refined) would
+     * lower the inertia by at least that, it is added.
      *
      * <p>k-means puts every centre it is given to use: with one group too few in the data, the
      * spare centre splits a group in two, and the boundary through the group's middle moves its
