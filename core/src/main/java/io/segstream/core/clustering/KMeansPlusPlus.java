@@ -415,25 +415,36 @@ public final class KMeansPlusPlus {
         return lastPositive; // rounding left the target just past the last positive weight
     }
 
+    /**
+     * How many distinct values {@code points} hold, counted up to {@code cap}: the most centres
+     * {@link #seed} can choose from them.
+     */
+    public static int distinctCount(List<double[]> points, int cap) {
+        Set<Key> distinct = new HashSet<>();
+        for (double[] p : points) {
+            distinct.add(new Key(p));
+            if (distinct.size() >= cap) {
+                break;
+            }
+        }
+        return distinct.size();
+    }
+
     private static void requireDistinctAtLeast(List<double[]> points, int k) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, was " + k);
         }
-        Set<Key> distinct = new HashSet<>();
-        for (double[] p : points) {
-            distinct.add(new Key(p));
-            if (distinct.size() >= k) {
-                return;
-            }
+        int distinct = distinctCount(points, k);
+        if (distinct < k) {
+            throw new IllegalArgumentException(
+                    "cannot choose k="
+                            + k
+                            + " distinct centres from "
+                            + points.size()
+                            + " points with only "
+                            + distinct
+                            + " distinct values; lower k or supply more varied data");
         }
-        throw new IllegalArgumentException(
-                "cannot choose k="
-                        + k
-                        + " distinct centres from "
-                        + points.size()
-                        + " points with only "
-                        + distinct.size()
-                        + " distinct values; lower k or supply more varied data");
     }
 
     /** A point compared by value, with -0.0 and 0.0 equal as they are for distances. */

@@ -13,6 +13,7 @@ import io.segstream.schemas.SegmentModel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -147,11 +148,19 @@ public final class PanelRefit {
         // split gets its centre, and the other segments keep their members
         KMeansFit swapped = KMeansPlusPlus.swap(points, warm, seed, MAX_ITERATIONS, TOLERANCE);
         KMeansFit local = swapped.inertia() < (1 - SWAP_GAIN) * warm.inertia() ? swapped : warm;
-        KMeansFit cold = KMeansPlusPlus.fit(points, k, RESTARTS, seed, MAX_ITERATIONS, TOLERANCE);
+        // a first model seeded from users too alike for all its segments gets the rest here, as
+        // far as the panel's users differ
+        int wanted = SegmentModels.segmentsWanted(base);
+        int coldK = KMeansPlusPlus.distinctCount(points, wanted);
+        KMeansFit cold =
+                KMeansPlusPlus.fit(points, coldK, RESTARTS, seed, MAX_ITERATIONS, TOLERANCE);
         // a fresh start must beat the refined current centres clearly: on data without a strong
         // cluster structure many partitions score within a percent of each other, and taking
         // whichever is lowest re-partitioned the retail customers at every re-fit
-        KMeansFit best = cold.inertia() < (1 - COLD_START_GAIN) * local.inertia() ? cold : local;
+        KMeansFit best =
+                coldK > k || cold.inertia() < (1 - COLD_START_GAIN) * local.inertia()
+                        ? cold
+                        : local;
         KMeansFit fit = count.resize(points, best, seed);
         k = fit.centers().size();
         // ids follow membership, not the nearest old centre: see SegmentAlignment
@@ -171,12 +180,17 @@ public final class PanelRefit {
         }
         clusters.sort(Comparator.comparingInt(Cluster::segmentId));
         return SegmentModels.refit(
-                base,
-                spec,
-                clusters,
-                at,
-                Map.of("inertia", fit.inertia(), "panelUsers", (double) usable.size()),
-                seed);
+                base, spec, clusters, at, metrics(fit, usable.size(), wanted), seed);
+    }
+
+    private static Map<String, Double> metrics(KMeansFit fit, int panelUsers, int wanted) {
+        Map<String, Double> metrics = new HashMap<>();
+        metrics.put("inertia", fit.inertia());
+        metrics.put("panelUsers", (double) panelUsers);
+        if (fit.centers().size() < wanted) {
+            metrics.put(SegmentModels.SEGMENTS_WANTED_METRIC, (double) wanted);
+        }
+        return metrics;
     }
 
     /**

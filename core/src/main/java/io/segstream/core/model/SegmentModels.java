@@ -122,6 +122,12 @@ public final class SegmentModels {
         return new Cluster(c.getSegmentId(), center, c.getWeight());
     }
 
+    /**
+     * The provenance metric of a model that holds fewer segments than its fit asked for, because
+     * its users held fewer distinct profiles: the count a later re-fit grows it to.
+     */
+    public static final String SEGMENTS_WANTED_METRIC = "segmentsWanted";
+
     /** The first model: centres seeded from the first users, with the scaling fitted on them. */
     public static SegmentModel seed(
             FeatureSpec spec,
@@ -129,7 +135,24 @@ public final class SegmentModels {
             EncoderInfo encoder,
             Instant createdAt,
             long seed) {
+        return seed(spec, clusters, encoder, createdAt, seed, clusters.size());
+    }
+
+    /**
+     * The first model, with fewer than the {@code wanted} segments when its users were too alike
+     * for more: {@link #segmentsWanted} then tells a re-fit to grow it.
+     */
+    public static SegmentModel seed(
+            FeatureSpec spec,
+            List<Cluster> clusters,
+            EncoderInfo encoder,
+            Instant createdAt,
+            long seed,
+            int wanted) {
         Map<String, Double> metrics = new HashMap<>();
+        if (clusters.size() < wanted) {
+            metrics.put(SEGMENTS_WANTED_METRIC, (double) wanted);
+        }
         return SegmentModel.newBuilder()
                 .setVersion(1)
                 .setMajorVersion(1)
@@ -215,6 +238,12 @@ public final class SegmentModels {
                                                                 + base.getVersion())))
                                 .build())
                 .build();
+    }
+
+    /** How many segments a re-fit of {@code model} should hold: its own, unless it fell short. */
+    public static int segmentsWanted(SegmentModel model) {
+        Double wanted = model.getProvenance().getMetrics().get(SEGMENTS_WANTED_METRIC);
+        return wanted == null ? model.getK() : Math.max(model.getK(), wanted.intValue());
     }
 
     /** A model fitted by the trainer: a new major version, named and explained segments. */

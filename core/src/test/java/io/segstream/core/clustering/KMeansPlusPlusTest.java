@@ -52,6 +52,20 @@ class KMeansPlusPlusTest {
     }
 
     @Test
+    void shouldCountDistinctValuesUpToTheCap() {
+        List<double[]> points =
+                List.of(
+                        new double[] {1, 1},
+                        new double[] {1, 1},
+                        new double[] {0.0, 2},
+                        new double[] {-0.0, 2},
+                        new double[] {3, 3});
+
+        assertThat(KMeansPlusPlus.distinctCount(points, 10)).as("-0.0 equals 0.0").isEqualTo(3);
+        assertThat(KMeansPlusPlus.distinctCount(points, 2)).isEqualTo(2);
+    }
+
+    @Test
     void shouldRefuseMoreCentresThanDistinctPoints() {
         List<double[]> points =
                 List.of(

@@ -343,31 +343,50 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
         FeatureVectorizer vectorizer = new FeatureVectorizer(spec, config.profileSettings());
         List<double[]> points = raw.stream().map(vectorizer::scale).toList();
         long seed = config.getLong(SegstreamConfig.KMEANS_SEED_CONFIG);
+        // users too alike for k segments (a new shop's first visitors, all of one landing page)
+        // still get a model, with a segment per distinct profile; the first re-fit on a panel of
+        // users who differ adds the rest. Waiting instead would fail at every later delta: each
+        // task sends its sample once
+        int distinct = KMeansPlusPlus.distinctCount(points, k);
+        if (distinct < k) {
+            LOG.warn(
+                    "The {} seed users hold only {} distinct profiles: the first model has {}"
+                            + " segments, and a re-fit adds up to segments.k={} as users differ",
+                    count,
+                    distinct,
+                    distinct,
+                    k);
+        }
         // k-means++ seeds alone left two of the demo's five centres with a few dozen users each,
         // and the first re-fit then moved a fifth of everyone; a fit as a re-fit makes does not
         KMeansFit fit =
                 KMeansPlusPlus.fit(
                         points,
-                        k,
+                        distinct,
                         PanelRefit.RESTARTS,
                         seed,
                         PanelRefit.MAX_ITERATIONS,
                         PanelRefit.TOLERANCE);
         fit = segmentCount().resize(points, fit, seed);
-        k = fit.centers().size();
+        int fitted = fit.centers().size();
         List<double[]> centers = fit.centers();
-        double[] weights = new double[k];
+        double[] weights = new double[fitted];
         for (int label : fit.labels()) {
             weights[label]++;
         }
         List<Cluster> clusters = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
+        for (int i = 0; i < fitted; i++) {
             clusters.add(new Cluster(i, centers.get(i), Math.max(1, weights[i])));
         }
         SegmentModel model =
                 SegmentModels.seed(
-                        spec, clusters, deps.encoderInfo(), Instant.ofEpochMilli(timestamp), seed);
-        LOG.info("Seeded the first segment model: k={} from {} users", k, count);
+                        spec,
+                        clusters,
+                        deps.encoderInfo(),
+                        Instant.ofEpochMilli(timestamp),
+                        seed,
+                        distinct < k ? k : fitted);
+        LOG.info("Seeded the first segment model: k={} from {} users", fitted, count);
         for (int i = 0; i < count; i++) {
             state.delete("sample-" + i);
         }

@@ -413,6 +413,47 @@ class OnlineModelTopologyTest {
     }
 
     @Test
+    void shouldSeedASegmentPerDistinctProfileAndAddTheRestWhenUsersDiffer() {
+        Map<String, Object> settings = new HashMap<>(everyoneInPanel(5));
+        settings.put(SegstreamConfig.SEGMENTS_K_CONFIG, 4);
+        settings.put(SegstreamConfig.SEED_USERS_CONFIG, 20);
+        try (TopologyHarness h = new TopologyHarness(encoder, stateDir, settings)) {
+            List<SegmentModel> models = new ArrayList<>();
+            // 20 seed users of two kinds, alike within each: two distinct profiles for k = 4
+            for (int u = 0; u < 10; u++) {
+                h.clicks.pipeInput(
+                        "viewer-" + u, view("viewer-" + u, at(u), "Red retrospot mug", "Home", 2));
+                h.orders.pipeInput(
+                        "buyer-" + u,
+                        order("buyer-" + u, at(u), line("Regency cakestand 3 tier", 4, 10)));
+                models.addAll(h.feedBackModels());
+            }
+            assertThat(models).as("seeded once the 20 users were in").isNotEmpty();
+            assertThat(models.get(0).getOrigin()).isEqualTo(ModelOrigin.SEED);
+            assertThat(models.get(0).getK()).as("one segment per distinct profile").isEqualTo(2);
+            assertThat(h.dlq.readValuesToList()).as("nothing dead-lettered").isEmpty();
+
+            // then buyers of four basket sizes, enough for a re-fit panel of users who differ
+            for (int u = 0; u < 80; u++) {
+                h.orders.pipeInput(
+                        "shopper-" + u,
+                        order(
+                                "shopper-" + u,
+                                at(20 + u),
+                                line("Regency cakestand 3 tier", 1 + 30 * (u % 4), 10 + u * 0.1)));
+                models.addAll(h.feedBackModels());
+            }
+
+            SegmentModel current = h.currentModel();
+            assertThat(current.getOrigin()).isEqualTo(ModelOrigin.ONLINE);
+            assertThat(current.getK()).as("grown to segments.k").isEqualTo(4);
+            assertThat(current.getProvenance().getMetrics())
+                    .doesNotContainKey(SegmentModels.SEGMENTS_WANTED_METRIC);
+            assertThat(h.dlq.readValuesToList()).isEmpty();
+        }
+    }
+
+    @Test
     void shouldDateARefitByTheCoordinatorsStreamTimeNotByALateDelta() {
         try (TopologyHarness h = new TopologyHarness(encoder, stateDir, everyoneInPanel(5))) {
             h.publish(TestModels.ordersModel(1, 1, info, 10, 2.5, 3.0));
@@ -447,11 +488,6 @@ class OnlineModelTopologyTest {
             assertThat(stored.modelVersion()).as("re-scored by the sweep").isEqualTo(50);
             List<UserProfile> sent = new ArrayList<>();
             for (CentroidDelta d : h.deltas.readValuesToList()) {
-                System.err.println(
-                        "DEBUG delta panel "
-                                + d.getPanelUsers()
-                                + " base "
-                                + d.getBaseModelVersion());
                 for (int i = 0; i < d.getPanelUsers().size(); i++) {
                     if (d.getPanelUsers().get(i).equals("quiet")) {
                         ByteBuffer b = d.getPanelProfiles().get(i).duplicate();
