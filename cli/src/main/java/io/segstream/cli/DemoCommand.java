@@ -76,6 +76,16 @@ final class DemoCommand implements Callable<Integer> {
     double speed;
 
     @Option(
+            names = "--hold-every",
+            paramLabel = "N",
+            description =
+                    "Every N events, hold the producer until the app has processed them and the"
+                            + " model loop has caught up (at most 2 s a hold), as it does when"
+                            + " events arrive in real time. Default: four re-fits' worth,"
+                            + " 4 x kmeans.refit.every.records; 0 never holds.")
+    Integer holdEvery;
+
+    @Option(
             names = "--report",
             paramLabel = "FILE",
             defaultValue = "segstream-report.html",
@@ -90,6 +100,10 @@ final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--speed must be 0 or more, was " + speed);
         }
+        if (holdEvery != null && holdEvery < 0) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--hold-every must be 0 or more, was " + holdEvery);
+        }
         if (users < 1) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--users must be 1 or more, was " + users);
@@ -98,6 +112,7 @@ final class DemoCommand implements Callable<Integer> {
         new Demo(
                         input,
                         speed,
+                        holdEvery,
                         overrides.asSettings(),
                         report,
                         spec.commandLine().getOut(),

@@ -66,6 +66,14 @@ class DemoCommandTest {
     }
 
     @Test
+    void shouldRefuseANegativeHoldEvery() {
+        int code = cli.run("demo", "--hold-every", "-1");
+
+        assertThat(code).isEqualTo(CliErrors.USER_ERROR);
+        assertThat(cli.err.toString()).contains("--hold-every must be 0 or more, was -1");
+    }
+
+    @Test
     void shouldNameAMissingFileAndTheFix() {
         int code = cli.run("demo", "--dataset", "online-retail", "no/such/file.csv.gz");
 

@@ -2,6 +2,7 @@ package io.segstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.segstream.cli.demo.Demo;
 import io.segstream.cli.report.HeadlessChromium;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +85,26 @@ class GeneratedDemoTest {
         assertThat(first + without).as(text).isEqualTo(1500);
         assertThat(without).as("a handful of shoppers with fewer than 5 events").isLessThan(50);
         assertThat(Double.parseDouble(line.group(5))).isGreaterThanOrEqualTo(first / 1500.0);
+    }
+
+    @Test
+    void shouldHoldTheProducerUntilTheModelLoopCatchesUp() {
+        String text = cli.out.toString();
+        Matcher rate =
+                Pattern.compile(
+                                "([\\d,]+) events of 1,500 customers processed in \\S+ s: \\d+"
+                                        + " events/s, the producer held (\\d+) times")
+                        .matcher(text);
+        assertThat(rate.find()).as(text).isTrue();
+        int events = Integer.parseInt(rate.group(1).replace(",", ""));
+        // the generated demo re-fits every max(500, events / 90) events and holds every four
+        long refitEvery = Math.max(500, events / 90);
+        assertThat(Integer.parseInt(rate.group(2)))
+                .isEqualTo(events / (Demo.HOLD_EVERY_REFITS * refitEvery));
+        Matcher end = Pattern.compile("end ARI \\S+, (\\d+\\.\\d\\d) changes/user").matcher(text);
+        assertThat(end.find()).as(text).isTrue();
+        // held, 1.20 ± 0.03 changes per user over 9 runs; not held, 1.29 ± 0.10 and up to 1.46
+        assertThat(Double.parseDouble(end.group(1))).as(text).isLessThanOrEqualTo(1.35);
     }
 
     @Test
