@@ -80,8 +80,8 @@ final class DemoCommand implements Callable<Integer> {
             paramLabel = "N",
             description =
                     "Every N events, hold the producer until the app has processed them and the"
-                            + " model loop has caught up (at most 2 s a hold), as it does when"
-                            + " events arrive in real time. Default: four re-fits' worth,"
+                            + " model loop has caught up (waiting at most 2 s for the loop), as it"
+                            + " does when events arrive in real time. Default: four re-fits' worth,"
                             + " 4 x kmeans.refit.every.records; 0 never holds.")
     Integer holdEvery;
 

@@ -64,9 +64,10 @@ public final class Demo {
     private static final Duration MAX_HOLD = Duration.ofSeconds(2);
 
     /**
-     * Events between two holds, in re-fits' worth of events: over three runs each, holding every
-     * one, two or four re-fits gave 1.21, 1.22 and 1.18 changes per user (unheld: 1.29 ± 0.10 over
-     * 12 runs), and each hold costs about half a second of model loop latency
+     * Events between two holds, in re-fits' worth of events. Changes per user in the generated
+     * demo: 1.22 ± 0.02 holding every two re-fits (3 runs), 1.21 ± 0.01 every four (9 runs), 1.26
+     * every eight (3 runs, most holds cut short), 1.33 ± 0.05 never (5 runs); each hold costs the
+     * loop's latency, about half a second (docs/decisions.md).
      */
     public static final int HOLD_EVERY_REFITS = 4;
 
