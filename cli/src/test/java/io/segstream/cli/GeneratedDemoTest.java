@@ -116,6 +116,8 @@ class GeneratedDemoTest {
         assertThat(page.select("script").html()).doesNotContain("https://cdn");
         assertThat(page.getElementById("report-data").data())
                 .contains("\"personas\"")
+                .as("the rate's waits for the model loop")
+                .containsPattern("\"holds\":[1-9]")
                 .contains("\"quality\":{\"points\":[\"25 %\",\"50 %\",\"75 %\",\"end\"]");
     }
 

@@ -223,6 +223,7 @@ public final class Demo {
                                     changes,
                                     models,
                                     seconds,
+                                    pacer.holds(),
                                     ari,
                                     ReportData.Quality.of(quality.points()));
             HtmlReport.write(report, reportFile);

@@ -108,6 +108,10 @@ final class LoopPacer {
                 .allMatch(g -> (long) g.value() == version);
     }
 
+    int holds() {
+        return holds;
+    }
+
     /** How often and how long the producer was held, for the demo's rate line; empty if never. */
     String summary() {
         if (holds == 0) {

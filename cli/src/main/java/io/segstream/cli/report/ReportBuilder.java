@@ -75,6 +75,7 @@ public final class ReportBuilder {
             List<SegmentChange> changes,
             List<SegmentModel> models,
             double seconds,
+            int holds,
             Double personaAri,
             ReportData.Quality quality) {
         SegmentModel last =
@@ -111,6 +112,7 @@ public final class ReportBuilder {
                         input.customers(),
                         seconds,
                         events / seconds,
+                        holds,
                         last == null ? 0 : last.getVersion(),
                         models.size(),
                         last == null ? 0 : last.getK(),

@@ -36,6 +36,7 @@ public record ReportData(
             long users,
             double seconds,
             double eventsPerSecond,
+            int holds,
             long modelVersion,
             int modelVersions,
             int k,
