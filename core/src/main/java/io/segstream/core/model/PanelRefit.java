@@ -180,15 +180,25 @@ public final class PanelRefit {
         }
         clusters.sort(Comparator.comparingInt(Cluster::segmentId));
         return SegmentModels.refit(
-                base, spec, clusters, at, metrics(fit, usable.size(), wanted), seed);
+                base,
+                spec,
+                clusters,
+                at,
+                metrics(fit, usable.size(), coldK < wanted ? wanted : 0),
+                seed);
     }
 
-    private static Map<String, Double> metrics(KMeansFit fit, int panelUsers, int wanted) {
+    /**
+     * The re-fit's metrics; {@code stillWanted} above 0 when the panel's users were too alike for
+     * as many segments, so that the next re-fit tries again (a segment count that {@code
+     * segments.min.gain} lowered is not a shortfall).
+     */
+    private static Map<String, Double> metrics(KMeansFit fit, int panelUsers, int stillWanted) {
         Map<String, Double> metrics = new HashMap<>();
         metrics.put("inertia", fit.inertia());
         metrics.put("panelUsers", (double) panelUsers);
-        if (fit.centers().size() < wanted) {
-            metrics.put(SegmentModels.SEGMENTS_WANTED_METRIC, (double) wanted);
+        if (stillWanted > 0) {
+            metrics.put(SegmentModels.SEGMENTS_WANTED_METRIC, (double) stillWanted);
         }
         return metrics;
     }
