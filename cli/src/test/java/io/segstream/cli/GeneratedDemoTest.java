@@ -85,6 +85,9 @@ class GeneratedDemoTest {
         assertThat(first + without).as(text).isEqualTo(1500);
         assertThat(without).as("a handful of shoppers with fewer than 5 events").isLessThan(50);
         assertThat(Double.parseDouble(line.group(5))).isGreaterThanOrEqualTo(first / 1500.0);
+        // with the producer held for the model loop 1.21 ± 0.01 over 9 runs; not held 1.33 ± 0.05,
+        // and up to 1.46
+        assertThat(Double.parseDouble(line.group(5))).as(text).isLessThanOrEqualTo(1.35);
     }
 
     @Test
@@ -101,10 +104,6 @@ class GeneratedDemoTest {
         long refitEvery = Math.max(500, events / 90);
         assertThat(Integer.parseInt(rate.group(2)))
                 .isEqualTo(events / (Demo.HOLD_EVERY_REFITS * refitEvery));
-        Matcher end = Pattern.compile("end ARI \\S+, (\\d+\\.\\d\\d) changes/user").matcher(text);
-        assertThat(end.find()).as(text).isTrue();
-        // held, 1.20 ± 0.03 changes per user over 9 runs; not held, 1.29 ± 0.10 and up to 1.46
-        assertThat(Double.parseDouble(end.group(1))).as(text).isLessThanOrEqualTo(1.35);
     }
 
     @Test
