@@ -65,7 +65,7 @@ class TrainCommandTest {
                     .contains("published model v1")
                     .contains("user 13047 is in segment");
             assertThat(Files.readAllLines(dir.resolve("features.csv")).get(0))
-                    .startsWith("user_id,recency_days_log,")
+                    .startsWith("user_id,recency_months_log,")
                     .endsWith(",segment");
             assertThat(Files.readString(dir.resolve("report.json")))
                     .contains("\"bootstrapStability\"");

@@ -53,6 +53,9 @@ final class ChurnFeatures {
     private static final double WEEK = 7.0 * DAY;
     private static final int BEHAVIOUR = BehaviourFeatures.NAMES.size();
     private static final int RETURN_RATE = BehaviourFeatures.NAMES.indexOf("return_rate");
+    private static final int RECENCY = BehaviourFeatures.NAMES.indexOf("recency_months_log");
+    private static final int ORDERS = BehaviourFeatures.NAMES.indexOf("orders_log");
+    private static final int TENURE = BehaviourFeatures.NAMES.indexOf("tenure_days_log");
 
     private final Set<Group> groups;
     private final Pca text;
@@ -158,10 +161,10 @@ final class ChurnFeatures {
      * How overdue the customer is: days since the last order over their mean days between orders
      * (tenure over orders), log.
      */
-    private static double overdue(double[] r) {
-        double recency = Math.expm1(r[0]);
-        double orders = Math.expm1(r[1]);
-        double tenure = Math.expm1(r[BEHAVIOUR - 1]);
+    static double overdue(double[] r) {
+        double recency = BehaviourFeatures.recencyDays(r[RECENCY]);
+        double orders = Math.expm1(r[ORDERS]);
+        double tenure = Math.expm1(r[TENURE]);
         double gap = Math.max(1, tenure / Math.max(1, orders));
         return Math.log1p(recency / gap);
     }

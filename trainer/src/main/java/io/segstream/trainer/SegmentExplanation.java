@@ -29,7 +29,7 @@ public record SegmentExplanation(
 
     private static final Map<String, String[]> WORDS =
             Map.ofEntries(
-                    Map.entry("recency_days_log", new String[] {"lapsed", "recent"}),
+                    Map.entry("recency_months_log", new String[] {"lapsed", "recent"}),
                     Map.entry("orders_log", new String[] {"frequent", "one-off"}),
                     Map.entry("spend_log", new String[] {"high-spend", "low-spend"}),
                     Map.entry("avg_order_value_log", new String[] {"big-basket", "small-basket"}),

@@ -3,7 +3,9 @@ package io.segstream.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.segstream.core.features.BehaviourFeatures;
 import java.time.Instant;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class ChurnFeaturesTest {
@@ -61,5 +63,17 @@ class ChurnFeaturesTest {
                 ChurnFeatures.trend(
                         new OrderHistory(new long[] {CUT - 10 * DAY}, new double[] {5}, 0), CUT);
         assertThat(newcomer[0]).as("no time before the window: unknown").isNaN();
+    }
+
+    @Test
+    void shouldReadTheOverdueRatioFromRecencyOrdersAndTenureByName() {
+        // 4 orders in 120 days: one every 30 days; the last 45 days ago, 1.5 gaps overdue
+        double[] r = new double[BehaviourFeatures.NAMES.size()];
+        Arrays.fill(r, 7.0);
+        r[BehaviourFeatures.NAMES.indexOf("recency_months_log")] = BehaviourFeatures.recency(45);
+        r[BehaviourFeatures.NAMES.indexOf("orders_log")] = Math.log1p(4);
+        r[BehaviourFeatures.NAMES.indexOf("tenure_days_log")] = Math.log1p(120);
+
+        assertThat(ChurnFeatures.overdue(r)).isCloseTo(Math.log1p(1.5), within(1e-9));
     }
 }

@@ -35,7 +35,7 @@ public final class ReportBuilder {
     private static final Map<String, String[]> TRAITS =
             Map.ofEntries(
                     Map.entry(
-                            "recency_days_log",
+                            "recency_months_log",
                             new String[] {"last bought long ago", "bought recently"}),
                     Map.entry("orders_log", new String[] {"orders often", "orders rarely"}),
                     Map.entry("spend_log", new String[] {"spends a lot", "spends little"}),

@@ -13,7 +13,7 @@ public final class BehaviourFeatures {
 
     public static final List<String> NAMES =
             List.of(
-                    "recency_days_log",
+                    "recency_months_log",
                     "orders_log",
                     "spend_log",
                     "avg_order_value_log",
@@ -36,12 +36,30 @@ public final class BehaviourFeatures {
         0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.1, 0.1, 0.25, 0.5, 0.5, 0.25, 0.1
     };
 
+    /**
+     * Recency is counted in months before the log: a customer who ordered yesterday and one who
+     * ordered three weeks ago are both recent, while one month against twelve is what separates
+     * segments. In days, a customer ordering every few weeks swung through half the feature's range
+     * at each purchase cycle and crossed between segments each time (docs/decisions.md).
+     */
+    static final double RECENCY_UNIT_DAYS = 30;
+
     /** A customer who never ordered is treated as last ordering a year before first being seen. */
     static final double NEVER_ORDERED_EXTRA_DAYS = 365;
 
     private static final double DAY = 86_400_000.0;
 
     private BehaviourFeatures() {}
+
+    /** The {@code recency_months_log} value of a last order {@code days} ago. */
+    public static double recency(double days) {
+        return Math.log1p(Math.max(0, days) / RECENCY_UNIT_DAYS);
+    }
+
+    /** The days since the last order that a {@code recency_months_log} value stands for. */
+    public static double recencyDays(double recency) {
+        return Math.expm1(recency) * RECENCY_UNIT_DAYS;
+    }
 
     /**
      * Raw (unscaled) behavioural features of {@code p} as of event time {@code asOf}; NaN =
@@ -58,7 +76,7 @@ public final class BehaviourFeatures {
                         : (now - p.lastOrderTime()) / DAY;
         double sessions = p.sessions();
         return new double[] {
-            Math.log1p(Math.max(0, recencyDays)),
+            recency(recencyDays),
             Math.log1p(orders),
             Math.log1p(spend),
             Math.log1p(orders > 1e-9 ? spend / orders : 0),

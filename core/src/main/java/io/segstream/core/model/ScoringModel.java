@@ -1,6 +1,7 @@
 package io.segstream.core.model;
 
 import io.segstream.core.clustering.Cluster;
+import io.segstream.core.features.BehaviourFeatures;
 import io.segstream.core.features.FeatureSpec;
 import io.segstream.core.features.FeatureVectorizer;
 import io.segstream.core.features.TextProjection;
@@ -61,6 +62,16 @@ public final class ScoringModel {
                             + "Set encoder.model to match, or train a model for this encoder.");
         }
         FeatureSpec spec = SegmentModels.featureSpec(model);
+        List<String> unknown =
+                spec.names().stream().filter(n -> !BehaviourFeatures.NAMES.contains(n)).toList();
+        if (!unknown.isEmpty()) {
+            throw new ModelCompatibilityException(
+                    "Segment model v"
+                            + model.getVersion()
+                            + " uses features this version does not compute: "
+                            + unknown
+                            + ". Publish one trained by this version: segstream train --publish.");
+        }
         if (spec.textDimension() != 0 && spec.textDimension() != encoderDimension) {
             throw new ModelCompatibilityException(
                     "Segment model v"

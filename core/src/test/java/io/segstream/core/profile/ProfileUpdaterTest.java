@@ -52,14 +52,14 @@ class ProfileUpdaterTest {
 
         assertThat(p.lastOrderTime()).isEqualTo(T0);
         double[] f = BehaviourFeatures.of(p, T0 + 10 * DAY, settings);
-        assertThat(f[BehaviourFeatures.NAMES.indexOf("recency_days_log")])
-                .isCloseTo(Math.log1p(10), within(1e-9));
+        assertThat(f[BehaviourFeatures.NAMES.indexOf("recency_months_log")])
+                .isCloseTo(Math.log1p(10 / 30.0), within(1e-9));
         assertThat(f[BehaviourFeatures.NAMES.indexOf("tenure_days_log")])
                 .isCloseTo(Math.log1p(30), within(1e-9));
         // read later, recency grows with event time, not with arrival
         double[] later = BehaviourFeatures.of(p, T0 + 40 * DAY, settings);
-        assertThat(later[BehaviourFeatures.NAMES.indexOf("recency_days_log")])
-                .isCloseTo(Math.log1p(40), within(1e-9));
+        assertThat(later[BehaviourFeatures.NAMES.indexOf("recency_months_log")])
+                .isCloseTo(Math.log1p(40 / 30.0), within(1e-9));
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.segstream.app.config.SegstreamConfig;
 import io.segstream.core.encoder.CachingTextEncoder;
 import io.segstream.core.encoder.EncoderConfig;
+import io.segstream.core.features.BehaviourFeatures;
 import io.segstream.schemas.EncoderInfo;
 import io.segstream.schemas.FeatureContribution;
 import io.segstream.schemas.SegmentChange;
@@ -160,16 +161,16 @@ class RescoreSweepTopologyTest {
         long day = Duration.ofDays(1).toMillis();
         start(day);
         // segment 0: ordered a day ago; segment 1: ordered 60 days ago
-        double active = Math.log1p(1);
-        double lapsed = Math.log1p(60);
+        double active = BehaviourFeatures.recency(1);
+        double lapsed = BehaviourFeatures.recency(60);
         h.publish(TestModels.axisModel(TestModels.RECENCY_LOG, 1, 1, info, 10, active, lapsed));
         String lapsing = "lapsing";
         h.orders.pipeInput(lapsing, order(lapsing, T0, line("Jumbo bag", 1, 1.95)));
         assertThat(h.changes.readValue().getNewSegment()).isZero();
 
-        // the 10 % margin: a move once lapsed - r < 0.9 (r - active), r = log1p(days)
+        // the 10 % margin: a move once lapsed - r < 0.9 (r - active)
         double boundary = (lapsed + 0.9 * active) / 1.9;
-        long exitAfter = Math.round(Math.expm1(boundary) * day);
+        long exitAfter = Math.round(BehaviourFeatures.recencyDays(boundary) * day);
 
         // another customer keeps ordering: stream time goes on, 6 hours at a time
         String clock = "clock";
@@ -194,7 +195,7 @@ class RescoreSweepTopologyTest {
         assertThat(exit.getDrivers())
                 .extracting(FeatureContribution::getFeature)
                 .first()
-                .isEqualTo("recency_days_log");
+                .isEqualTo("recency_months_log");
         assertThat(h.profiles().get(lapsing).segment()).isEqualTo(1);
         assertThat(h.profiles().get(lapsing).lastEventTime()).isEqualTo(T0.toEpochMilli());
     }

@@ -6,12 +6,14 @@ import static io.segstream.app.topology.TopologyHarness.line;
 import static io.segstream.app.topology.TopologyHarness.order;
 import static io.segstream.app.topology.TopologyHarness.view;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.segstream.app.config.SegstreamConfig;
 import io.segstream.core.encoder.CachingTextEncoder;
 import io.segstream.core.encoder.EncoderConfig;
+import io.segstream.core.model.ModelCompatibilityException;
 import io.segstream.core.model.ScoringModel;
 import io.segstream.core.profile.ProfileSettings;
 import io.segstream.core.profile.UserProfile;
@@ -23,6 +25,7 @@ import io.segstream.schemas.SegmentModel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -395,6 +398,35 @@ class SegmentAssignmentTopologyTest {
                                     .isEqualTo(SegmentChangeType.RESCORED);
                             assertThat(change.getModelVersion()).isEqualTo(3);
                         });
+    }
+
+    @Test
+    void shouldRefuseAModelBuiltOnAFeatureThisVersionNoLongerComputes() {
+        // recency was once log days under another name: a model of that layout must not be read
+        SegmentModel legacy = TestModels.ordersModel(2, 2, info, 10, C1, 0);
+        List<String> names = new ArrayList<>(legacy.getFeatureSpec().getNames());
+        names.set(TestModels.RECENCY_LOG, "recency_days_log");
+        legacy.getFeatureSpec().setNames(names);
+
+        assertThatThrownBy(
+                        () ->
+                                ScoringModel.of(
+                                        legacy,
+                                        ProfileSettings.defaults(),
+                                        info.getModelId(),
+                                        info.getDimension()))
+                .isInstanceOf(ModelCompatibilityException.class)
+                .hasMessageContaining("[recency_days_log]")
+                .hasMessageContaining("segstream train --publish");
+
+        h.publish(legacy);
+        h.driver.advanceWallClockTime(Duration.ofSeconds(1));
+        h.orders.pipeInput("buyer", order("buyer", T0, line("Red retrospot mug", 6, 2.55)));
+
+        SegmentChange first = h.changes.readValue();
+        assertThat(first.getModelVersion()).isEqualTo(1);
+        assertThat(first.getNewSegment()).isEqualTo(1);
+        assertThat(h.dlqRecords()).isEmpty();
     }
 
     @Test

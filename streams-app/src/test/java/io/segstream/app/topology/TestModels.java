@@ -23,7 +23,7 @@ final class TestModels {
 
     private TestModels() {}
 
-    static final int RECENCY_LOG = BehaviourFeatures.NAMES.indexOf("recency_days_log");
+    static final int RECENCY_LOG = BehaviourFeatures.NAMES.indexOf("recency_months_log");
 
     static FeatureSpec ordersOnlySpec(int textDimension) {
         return oneAxisSpec(ORDERS_LOG, textDimension);
