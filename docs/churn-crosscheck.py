@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
@@ -62,6 +62,21 @@ f["uk"] = (placed.groupby("CustomerID").Country.first().reindex(f.index) == "Uni
 f["cancellations"] = past[past.cancel].groupby("CustomerID").InvoiceNo.nunique()
 f["cancellations"] = f.cancellations.reindex(f.index).fillna(0)
 f["products"] = placed.groupby("CustomerID").StockCode.nunique().reindex(f.index).fillna(0)
+# Christmas buyers: a customer seen only in December 2010 may be back for the next season, which
+# recency alone calls lapsed. Items that sold mostly in December 2010 stand for the season.
+december = placed.t < pd.Timestamp("2011-01-01")
+item = placed.assign(dec=december).groupby("StockCode").dec.agg(["mean", "size"])
+seasonal = set(item[(item["size"] >= 20) & (item["mean"] > 0.5)].index)
+f["seasonal_item_share"] = placed.StockCode.isin(seasonal).groupby(placed.CustomerID).mean()
+f["seasonal_item_share"] = f.seasonal_item_share.reindex(f.index).fillna(0)
+f["december_orders"] = inv[inv.t < pd.Timestamp("2011-01-01")].groupby("CustomerID").size()
+f["december_orders"] = f.december_orders.reindex(f.index).fillna(0)
+f["december_only"] = ((f.december_orders > 0) & (f.december_orders == f.orders)) * 1.0
+# buying habits: weekday share, hour of day, unit price and quantity per line
+f["weekday_share"] = (inv.t.dt.weekday < 5).groupby(inv.CustomerID).mean().reindex(f.index)
+f["hour_mean"] = inv.t.dt.hour.groupby(inv.CustomerID).mean().reindex(f.index)
+f["unit_price_median"] = placed.groupby("CustomerID").UnitPrice.median().reindex(f.index)
+f["quantity_median"] = placed.groupby("CustomerID").Quantity.median().reindex(f.index)
 y = (~f.index.isin(future.CustomerID.unique())).astype(int)
 
 rfm = np.column_stack(
@@ -74,6 +89,10 @@ models = {
     f"{f.shape[1]} features, logistic": (lambda: make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, C=0.3)), wide_log),
     f"{f.shape[1]} features, gradient-boosted trees": (
         lambda: HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=30, l2_regularization=1.0),
+        wide_raw,
+    ),
+    f"{f.shape[1]} features, random forest": (
+        lambda: RandomForestClassifier(500, min_samples_leaf=20, n_jobs=2, random_state=0),
         wide_raw,
     ),
 }

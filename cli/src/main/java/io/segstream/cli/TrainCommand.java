@@ -285,6 +285,18 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         SegmentModel previous = previousModel == null ? null : ModelFile.read(previousModel);
+        List<String> unknown =
+                previous == null ? List.of() : ScoringModel.unknownFeatures(previous);
+        if (!unknown.isEmpty()) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--previous-model "
+                            + previousModel
+                            + " was built on features this version does not compute: "
+                            + unknown
+                            + ". Leave --previous-model out: its segment ids cannot be carried"
+                            + " over to a new feature layout.");
+        }
         return new TrainerSettings(
                 kValue,
                 range[0],

@@ -5,13 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.segstream.app.config.SegstreamConfig;
 import io.segstream.app.embedded.EmbeddedKafkaCluster;
 import io.segstream.app.runtime.TopicAdmin;
+import io.segstream.core.clustering.Cluster;
 import io.segstream.core.dataset.OnlineRetail;
+import io.segstream.core.features.BehaviourFeatures;
+import io.segstream.core.features.FeatureSpec;
+import io.segstream.core.model.SegmentModels;
 import io.segstream.core.testing.SharedData;
 import io.segstream.schemas.AvroCodec;
+import io.segstream.schemas.EncoderInfo;
 import io.segstream.schemas.OrderEvent;
+import io.segstream.schemas.SegmentModel;
 import io.segstream.trainer.ModelFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -186,5 +195,39 @@ class TrainCommandTest {
 
         assertThat(cli.run("train")).isEqualTo(CliErrors.USER_ERROR);
         assertThat(cli.err.toString()).contains("--dataset online-retail FILE");
+    }
+
+    @Test
+    void shouldRefuseAPreviousModelOfAnOlderFeatureLayoutBeforeReadingTheData() throws Exception {
+        List<String> names = new ArrayList<>(BehaviourFeatures.NAMES);
+        names.set(names.indexOf("recency_months_log"), "recency_days_log");
+        double[] zeros = new double[names.size()];
+        double[] ones = zeros.clone();
+        Arrays.fill(ones, 1);
+        SegmentModel legacy =
+                SegmentModels.seed(
+                        new FeatureSpec(names, zeros, ones, 0, 0),
+                        List.of(new Cluster(0, zeros, 1)),
+                        new EncoderInfo("all-minilm-l6-v2-q", "0".repeat(64), 384),
+                        Instant.parse("2011-09-01T00:00:00Z"),
+                        1L);
+        Path previous = dir.resolve("old.avro");
+        ModelFile.write(legacy, previous);
+        // never read: the refusal comes first
+        Path csv = Files.writeString(dir.resolve("empty.csv"), "");
+
+        CliRun cli = new CliRun();
+        assertThat(
+                        cli.run(
+                                "train",
+                                "--dataset",
+                                "online-retail",
+                                csv.toString(),
+                                "--previous-model",
+                                previous.toString()))
+                .isEqualTo(CliErrors.USER_ERROR);
+        assertThat(cli.err.toString())
+                .contains("[recency_days_log]")
+                .contains("Leave --previous-model out");
     }
 }

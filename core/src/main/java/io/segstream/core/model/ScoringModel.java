@@ -39,6 +39,16 @@ public final class ScoringModel {
     }
 
     /**
+     * The behavioural features {@code model} was built on that this version does not compute: a
+     * model of an older feature layout, which cannot be scored.
+     */
+    public static List<String> unknownFeatures(SegmentModel model) {
+        return model.getFeatureSpec().getNames().stream()
+                .filter(n -> !BehaviourFeatures.NAMES.contains(n))
+                .toList();
+    }
+
+    /**
      * Decodes {@code model}, refusing it when its text encoder or dimensions do not match the
      * encoder this instance runs.
      */
@@ -62,8 +72,7 @@ public final class ScoringModel {
                             + "Set encoder.model to match, or train a model for this encoder.");
         }
         FeatureSpec spec = SegmentModels.featureSpec(model);
-        List<String> unknown =
-                spec.names().stream().filter(n -> !BehaviourFeatures.NAMES.contains(n)).toList();
+        List<String> unknown = unknownFeatures(model);
         if (!unknown.isEmpty()) {
             throw new ModelCompatibilityException(
                     "Segment model v"
