@@ -243,10 +243,13 @@ final class RescoreSweep {
             return;
         }
         if (profile.segment() == UserProfile.NO_SEGMENT || profile.modelVersion() < majorSince) {
-            // as of the user's own latest event, as at an event: the task's stream time depends on
-            // when the sweep reaches the user, and so would the segment
-            scorer.score(
-                    user, profile, model, profile.lastEventTime(), SegmentScorer.Reason.NEW_MAJOR);
+            // on the time basis the user's segment already has. With aging passes that is now: as
+            // of their last event, a customer who lapsed months ago would look recent under every
+            // new major, and the next aging pass would move them back. Without aging, segments are
+            // as of the last event, which also keeps the result independent of when the sweep
+            // reaches the user.
+            long asOf = agingInterval > 0 ? now : profile.lastEventTime();
+            scorer.score(user, profile, model, asOf, SegmentScorer.Reason.NEW_MAJOR);
             profiles.put(user, profile);
             panel.offer(user, profile);
             stale.updateAndGet(s -> Math.max(0, s - 1));

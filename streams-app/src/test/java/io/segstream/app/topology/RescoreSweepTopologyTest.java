@@ -157,7 +157,7 @@ class RescoreSweepTopologyTest {
     }
 
     @Test
-    void shouldMoveAUserWithoutEventsWhenTheirRecencyAgesWithinTheAgingInterval() {
+    void shouldMoveAUserWithoutEventsWhenTheirRecencyAgesAndKeepThemThereUnderANewMajor() {
         long day = Duration.ofDays(1).toMillis();
         start(day);
         // segment 0: ordered a day ago; segment 1: ordered 60 days ago
@@ -198,6 +198,17 @@ class RescoreSweepTopologyTest {
                 .isEqualTo("recency_months_log");
         assertThat(h.profiles().get(lapsing).segment()).isEqualTo(1);
         assertThat(h.profiles().get(lapsing).lastEventTime()).isEqualTo(T0.toEpochMilli());
+
+        // a re-fit that finds the same structure: re-scored as of now, the lapsed customer stays
+        // lapsed (as of their last order they would look recent until the next aging pass)
+        h.publish(TestModels.axisModel(TestModels.RECENCY_LOG, 2, 2, info, 10, active, lapsed));
+        for (int i = 0; i < 3; i++) {
+            h.driver.advanceWallClockTime(Duration.ofSeconds(1));
+        }
+        assertThat(h.profiles().get(lapsing).modelVersion()).isEqualTo(2);
+        assertThat(h.profiles().get(lapsing).segment()).isEqualTo(1);
+        assertThat(h.changes.readValuesToList())
+                .noneMatch(c -> c.getUserId().equals(lapsing) && c.getNewSegment() == 0);
     }
 
     private double ratio() {
