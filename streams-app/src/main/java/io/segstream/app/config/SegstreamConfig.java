@@ -189,7 +189,9 @@ public final class SegstreamConfig extends AbstractConfig {
     static final String AGING_INTERVAL_MS_DOC =
             "Stream time between two passes of the sweep over every user as of the current stream "
                     + "time, so that a customer who stops buying drifts in recency and changes segment "
-                    + "without any event (a time-based exit) within about this delay. 0 turns it off.";
+                    + "without any event (a time-based exit) within about this delay. A new major"
+                    + " version then also re-scores users as of the current stream time. 0 turns"
+                    + " aging off, and every segment is then as of the user's last event.";
 
     public static final String SERDE_FORMAT_CONFIG = "serde.format";
     static final String SERDE_FORMAT_DOC =
