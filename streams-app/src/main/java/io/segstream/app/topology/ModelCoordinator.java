@@ -265,6 +265,16 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
         byte[] own = state.get(MODEL_KEY);
         byte[] global = ModelCache.latest(models);
         SegmentModel a = own == null ? null : ModelCache.decode(own);
+        if (a != null && !compatible(a)) {
+            // written before an upgrade that changed the features or the encoder: it can neither
+            // be scored nor updated, and holding on to it would keep the seed from ever running
+            LOG.warn(
+                    "Dropping this coordinator's segment model v{}: this version cannot use it;"
+                            + " the next model is seeded afresh unless a usable one is published",
+                    a.getVersion());
+            state.delete(MODEL_KEY);
+            a = null;
+        }
         SegmentModel b = global == null ? null : ModelCache.decode(global);
         if (b != null && !compatible(b)) {
             // the processors refuse it and keep scoring with an older model: so must the updates
@@ -391,7 +401,9 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
             state.delete("sample-" + i);
         }
         state.delete(SAMPLE_COUNT_KEY);
-        publish(model, timestamp);
+        // above a model this instance refused (one of an older feature layout), so that it becomes
+        // the store's current model
+        publish(aboveGlobal(model), timestamp);
     }
 
     private SegmentCount segmentCount() {

@@ -262,6 +262,41 @@ class OnlineModelTopologyTest {
     }
 
     @Test
+    void shouldSeedAfreshWhenItsOwnModelIsOfAnOlderFeatureLayout() {
+        try (TopologyHarness h = new TopologyHarness(encoder, stateDir, Map.of())) {
+            // what an older segstream left behind: its model in the topic and in the coordinator
+            SegmentModel legacy =
+                    TestModels.withFeatureRenamed(
+                            TestModels.ordersModel(3, 1, info, 10, 0.5, 3.0),
+                            "recency_months_log",
+                            "recency_days_log");
+            h.publish(legacy);
+            h.driver
+                    .<String, byte[]>getKeyValueStore(SegstreamTopology.COORDINATOR_STORE)
+                    .put(ModelCoordinator.MODEL_KEY, ModelCache.encode(legacy));
+
+            for (int i = 0; i < 4; i++) {
+                String user = "buyer-" + i;
+                h.orders.pipeInput(
+                        user, order(user, at(i), line("Jumbo bag red retrospot", 1 + 5 * i, 1.95)));
+            }
+
+            List<SegmentModel> models = h.feedBackModels();
+            assertThat(models).hasSize(1);
+            SegmentModel seeded = models.get(0);
+            assertThat(seeded.getOrigin()).isEqualTo(ModelOrigin.SEED);
+            assertThat(seeded.getVersion()).isGreaterThan(3);
+            assertThat(seeded.getFeatureSpec().getNames()).isEqualTo(BehaviourFeatures.NAMES);
+            h.driver.advanceWallClockTime(Duration.ofSeconds(1));
+            assertThat(h.changes.readValuesToList())
+                    .hasSize(4)
+                    .allSatisfy(
+                            c -> assertThat(c.getModelVersion()).isEqualTo(seeded.getVersion()));
+            assertThat(h.dlqRecords()).isEmpty();
+        }
+    }
+
+    @Test
     void shouldReseedADyingSegmentNextToTheHeaviest() {
         try (TopologyHarness h = new TopologyHarness(encoder, stateDir, Map.of())) {
             SegmentModel model = TestModels.ordersModel(1, 1, info, 10, 0.5, 3.0);

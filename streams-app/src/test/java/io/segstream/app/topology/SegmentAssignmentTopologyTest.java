@@ -25,7 +25,6 @@ import io.segstream.schemas.SegmentModel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -403,10 +402,11 @@ class SegmentAssignmentTopologyTest {
     @Test
     void shouldRefuseAModelBuiltOnAFeatureThisVersionNoLongerComputes() {
         // recency was once log days under another name: a model of that layout must not be read
-        SegmentModel legacy = TestModels.ordersModel(2, 2, info, 10, C1, 0);
-        List<String> names = new ArrayList<>(legacy.getFeatureSpec().getNames());
-        names.set(TestModels.RECENCY_LOG, "recency_days_log");
-        legacy.getFeatureSpec().setNames(names);
+        SegmentModel legacy =
+                TestModels.withFeatureRenamed(
+                        TestModels.ordersModel(2, 2, info, 10, C1, 0),
+                        "recency_months_log",
+                        "recency_days_log");
 
         assertThatThrownBy(
                         () ->

@@ -69,6 +69,17 @@ final class TestModels {
     }
 
     /**
+     * {@code model} with its behavioural feature {@code from} named {@code to}: a model of a
+     * feature layout another segstream version computes.
+     */
+    static SegmentModel withFeatureRenamed(SegmentModel model, String from, String to) {
+        List<String> names = new ArrayList<>(model.getFeatureSpec().getNames());
+        names.set(names.indexOf(from), to);
+        model.getFeatureSpec().setNames(names);
+        return model;
+    }
+
+    /**
      * {@code model} as another version, major and encoder. Field by field: Avro's copy builder
      * deep-copies through the global SpecificData, whose class allow-list rejects the enums.
      */
