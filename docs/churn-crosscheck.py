@@ -13,10 +13,13 @@ import sys
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_matrix
+from sklearn.decomposition import TruncatedSVD
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import StandardScaler
 
 CUT = pd.Timestamp("2011-09-01")
@@ -84,9 +87,20 @@ rfm = np.column_stack(
 )
 wide_log = np.column_stack([np.log1p(f[c].fillna(0).clip(lower=0)) for c in f.columns])
 wide_raw = f.fillna(-1).values
+# What they bought, not only how much: 32 components of the customer x product matrix (TF-IDF of
+# bought-or-not), a collaborative stand-in for the title embeddings the trainer tried.
+bought = csr_matrix(
+    (np.ones(len(placed)), (f.index.get_indexer(placed.CustomerID), placed.StockCode.astype("category").cat.codes)),
+)
+bought.data[:] = 1.0
+products = TruncatedSVD(32, random_state=0).fit_transform(TfidfTransformer().fit_transform(bought))
 models = {
     "RFM, logistic (the baseline)": (lambda: make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)), rfm),
     f"{f.shape[1]} features, logistic": (lambda: make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, C=0.3)), wide_log),
+    f"{f.shape[1]} features + 32 product components, logistic": (
+        lambda: make_pipeline(StandardScaler(), LogisticRegression(max_iter=3000, C=0.3)),
+        np.hstack([wide_log, products]),
+    ),
     f"{f.shape[1]} features, gradient-boosted trees": (
         lambda: HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=30, l2_regularization=1.0),
         wide_raw,
