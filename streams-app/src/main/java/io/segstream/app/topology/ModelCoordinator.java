@@ -72,6 +72,9 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
     private Gauge segmentsGauge;
     private Gauge versionGauge;
 
+    /** The refused global version last logged: a refusal is news once, not on every delta. */
+    private long refusedLogged = -1;
+
     ModelCoordinator(SegstreamConfig config, TopologyDeps deps) {
         this.config = config;
         this.deps = deps;
@@ -278,7 +281,12 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
         SegmentModel b = global == null ? null : ModelCache.decode(global);
         if (b != null && !compatible(b)) {
             // the processors refuse it and keep scoring with an older model: so must the updates
-            LOG.warn("Not updating segment model v{}: this instance cannot use it", b.getVersion());
+            if (b.getVersion() != refusedLogged) {
+                LOG.warn(
+                        "Not updating segment model v{}: this instance cannot use it",
+                        b.getVersion());
+                refusedLogged = b.getVersion();
+            }
             b =
                     a != null
                             ? null

@@ -9,6 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.segstream.app.config.SegstreamConfig;
 import io.segstream.core.clustering.Cluster;
 import io.segstream.core.clustering.MiniBatchUpdate;
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The online k-means loop through the whole topology: tasks send seed samples, the coordinator
@@ -275,11 +279,25 @@ class OnlineModelTopologyTest {
                     .<String, byte[]>getKeyValueStore(SegstreamTopology.COORDINATOR_STORE)
                     .put(ModelCoordinator.MODEL_KEY, ModelCache.encode(legacy));
 
-            for (int i = 0; i < 4; i++) {
-                String user = "buyer-" + i;
-                h.orders.pipeInput(
-                        user, order(user, at(i), line("Jumbo bag red retrospot", 1 + 5 * i, 1.95)));
+            ListAppender<ILoggingEvent> log = new ListAppender<>();
+            Logger coordinatorLog = (Logger) LoggerFactory.getLogger(ModelCoordinator.class);
+            log.start();
+            coordinatorLog.addAppender(log);
+            try {
+                for (int i = 0; i < 4; i++) {
+                    String user = "buyer-" + i;
+                    h.orders.pipeInput(
+                            user,
+                            order(user, at(i), line("Jumbo bag red retrospot", 1 + 5 * i, 1.95)));
+                }
+            } finally {
+                coordinatorLog.detachAppender(log);
             }
+            // four deltas met the refused v3 before the seed: one warning, not one per delta
+            assertThat(log.list)
+                    .filteredOn(e -> e.getFormattedMessage().startsWith("Not updating"))
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .containsExactly("Not updating segment model v3: this instance cannot use it");
 
             List<SegmentModel> models = h.feedBackModels();
             assertThat(models).hasSize(1);
