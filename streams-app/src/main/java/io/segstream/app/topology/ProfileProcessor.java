@@ -148,6 +148,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                         context.getStateStore(SegstreamTopology.SWEEP_STORE),
                         scorer,
                         panel,
+                        learning ? deltas::add : RescoreSweep.Learner.NONE,
                         new RescoreSweep.Settings(
                                 config.getInt(SegstreamConfig.SWEEP_MAX_USERS_CONFIG),
                                 config.getLong(SegstreamConfig.SWEEP_MAX_MS_CONFIG),
@@ -348,7 +349,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         sweep.runSlice(model, majorSince, context.currentStreamTimeMs());
         // a pass over a quiet store brings no events to flush at, and its panel users would
         // otherwise pile up in memory until the next one: a task's share of the panel, not a batch
-        if (panel.pending() >= flushRecords) {
+        if (panel.pending() >= flushRecords || deltas.pendingPoints() >= flushRecords) {
             flush(context.currentStreamTimeMs());
         }
         if (!sweep.pending(majorSince)) {

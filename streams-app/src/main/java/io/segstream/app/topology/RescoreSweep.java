@@ -68,16 +68,20 @@ final class RescoreSweep {
      */
     private final PanelSampler panel;
 
+    private final Learner learner;
+
     RescoreSweep(
             KeyValueStore<String, UserProfile> profiles,
             KeyValueStore<String, String> state,
             SegmentScorer scorer,
             PanelSampler panel,
+            Learner learner,
             Settings settings,
             MeterRegistry registry,
             String task) {
         this.profiles = profiles;
         this.panel = panel;
+        this.learner = learner;
         this.state = state;
         this.scorer = scorer;
         this.maxUsers = settings.maxUsers();
@@ -125,6 +129,17 @@ final class RescoreSweep {
                 Counter.builder("segstream.rescore.sweep.passes")
                         .description("Completed sweep passes over a task's users")
                         .register(registry);
+    }
+
+    /**
+     * Where users scored as of now go to the online mini-batch. Events alone would show it only
+     * customers at recency 0, the moment they act, and pull every centre towards "just bought"
+     * between re-fits, so that members crossed to a lapsing segment at every aging pass.
+     */
+    interface Learner {
+        Learner NONE = (segment, x) -> {};
+
+        void learn(int segment, double[] x);
     }
 
     /** The sweep's settings; {@code nanoTime} is the clock of the time budget. */
@@ -249,7 +264,10 @@ final class RescoreSweep {
             // as of the last event, which also keeps the result independent of when the sweep
             // reaches the user.
             long asOf = agingInterval > 0 ? now : profile.lastEventTime();
-            scorer.score(user, profile, model, asOf, SegmentScorer.Reason.NEW_MAJOR);
+            double[] x = scorer.score(user, profile, model, asOf, SegmentScorer.Reason.NEW_MAJOR);
+            if (asOf == now) {
+                learner.learn(profile.segment(), x);
+            }
             profiles.put(user, profile);
             panel.offer(user, profile);
             stale.updateAndGet(s -> Math.max(0, s - 1));
@@ -257,7 +275,8 @@ final class RescoreSweep {
             passRescored++;
         } else if (aging) {
             int before = profile.segment();
-            scorer.score(user, profile, model, now, SegmentScorer.Reason.AGING);
+            double[] x = scorer.score(user, profile, model, now, SegmentScorer.Reason.AGING);
+            learner.learn(profile.segment(), x);
             if (profile.segment() != before) {
                 profiles.put(user, profile);
                 panel.offer(user, profile);

@@ -10,6 +10,7 @@ import io.segstream.app.config.SegstreamConfig;
 import io.segstream.core.encoder.CachingTextEncoder;
 import io.segstream.core.encoder.EncoderConfig;
 import io.segstream.core.features.BehaviourFeatures;
+import io.segstream.schemas.CentroidDelta;
 import io.segstream.schemas.EncoderInfo;
 import io.segstream.schemas.FeatureContribution;
 import io.segstream.schemas.SegmentChange;
@@ -64,8 +65,12 @@ class RescoreSweepTopologyTest {
     }
 
     private void start(long agingIntervalMs) {
+        start(agingIntervalMs, false);
+    }
+
+    private void start(long agingIntervalMs, boolean learning) {
         Map<String, Object> settings = new HashMap<>();
-        settings.put(SegstreamConfig.LEARNING_ENABLED_CONFIG, false);
+        settings.put(SegstreamConfig.LEARNING_ENABLED_CONFIG, learning);
         settings.put(SegstreamConfig.SWEEP_MAX_USERS_CONFIG, SLICE);
         settings.put(SegstreamConfig.SWEEP_INTERVAL_MS_CONFIG, 1000L);
         settings.put(SegstreamConfig.AGING_INTERVAL_MS_CONFIG, agingIntervalMs);
@@ -209,6 +214,43 @@ class RescoreSweepTopologyTest {
         assertThat(h.profiles().get(lapsing).segment()).isEqualTo(1);
         assertThat(h.changes.readValuesToList())
                 .noneMatch(c -> c.getUserId().equals(lapsing) && c.getNewSegment() == 0);
+    }
+
+    @Test
+    void shouldTeachTheMiniBatchWhereAgedCustomersAreNotOnlyWhereTheyJustBought() {
+        long day = Duration.ofDays(1).toMillis();
+        start(day, true);
+        h.publish(
+                TestModels.axisModel(
+                        TestModels.RECENCY_LOG,
+                        1,
+                        1,
+                        info,
+                        10,
+                        BehaviourFeatures.recency(1),
+                        BehaviourFeatures.recency(60)));
+        h.orders.pipeInput("lapsing", order("lapsing", T0, line("Jumbo bag", 1, 1.95)));
+        int events = 1;
+        for (Instant t = T0.plus(Duration.ofHours(6));
+                t.isBefore(T0.plus(Duration.ofDays(5)));
+                t = t.plus(Duration.ofHours(6))) {
+            h.orders.pipeInput("clock", order("clock", t, line("Jumbo bag", 1, 1.95)));
+            events++;
+            h.driver.advanceWallClockTime(Duration.ofSeconds(1));
+        }
+
+        long points = 0;
+        double recencySum = 0;
+        for (CentroidDelta delta : h.deltas.readValuesToList()) {
+            for (var cluster : delta.getDeltas()) {
+                points += cluster.getCount();
+                recencySum += cluster.getSum().get(TestModels.RECENCY_LOG);
+            }
+        }
+        // at its events a customer is at recency 0; the aging passes add both customers as of
+        // now, the lapsing one more than a day after their order
+        assertThat(points).isGreaterThan(events);
+        assertThat(recencySum).isGreaterThan(BehaviourFeatures.recency(1));
     }
 
     private double ratio() {
