@@ -205,8 +205,8 @@ final class SampleRecords {
                 .setFlushTime(T0)
                 .setDeltas(
                         List.of(
-                                new ClusterDelta(1, 5L, List.of(0.5, -1.0)),
-                                new ClusterDelta(3, 1L, List.of(1.5, 0.25))))
+                                new ClusterDelta(1, 5L, List.of(0.5, -1.0), 2L),
+                                new ClusterDelta(3, 1L, List.of(1.5, 0.25), 0L)))
                 .build();
     }
 }

@@ -60,7 +60,7 @@ class DemoReplayTest {
 
         assertThat(r.ari("50 %")).as(r.line()).isGreaterThanOrEqualTo(0.8);
         assertThat(r.ari("end")).as(r.line()).isGreaterThanOrEqualTo(0.95);
-        // 1.19 for this input, 1.13 ± 0.04 over it and seeds 1 to 8 (BENCHMARKS.md); 1.39 while
+        // 1.17 for this input, 1.14 ± 0.04 over it and seeds 1 to 8 (BENCHMARKS.md); 1.39 while
         // a spare fifth segment split a persona before the gift season
         assertThat(r.endChangesPerUser()).as(r.line()).isLessThanOrEqualTo(1.3);
     }
@@ -75,7 +75,7 @@ class DemoReplayTest {
                         dir,
                         null);
 
-        // 3.39 changes per customer over the year; 4.37 when the mini-batch learned only from
+        // 3.47 changes per customer over the year; 4.37 when the mini-batch learned only from
         // customers at their events, 7.17 when a new major re-scored lapsed customers as of their
         // last order, 8.93 with recency in days (BENCHMARKS.md)
         assertThat(r.endChangesPerUser()).as(r.byType()).isLessThanOrEqualTo(4.0);

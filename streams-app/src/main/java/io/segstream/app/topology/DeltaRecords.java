@@ -50,7 +50,7 @@ final class DeltaRecords {
         List<CentroidDelta> out = new ArrayList<>();
         Chunk chunk = new Chunk(flush, maxBytes);
         for (ClusterDelta d : flush.deltas()) {
-            chunk = chunk.fit(INT_BYTES + LONG_BYTES + doublesBytes(d.getSum().size()), out);
+            chunk = chunk.fit(INT_BYTES + 2 * LONG_BYTES + doublesBytes(d.getSum().size()), out);
             chunk.deltas.add(d);
         }
         for (List<Double> sample : flush.seedSamples()) {

@@ -167,8 +167,9 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
                 Instant.ofEpochMilli(Math.max(record.timestamp(), context.currentStreamTimeMs()));
         SegmentModel next = applyDeltas(delta, current, at);
         // counted in events scored by every delta received, dropped ones included: while tasks lag
-        // behind a re-fit their deltas are dropped, but their samples still refresh the panel
-        long scored = delta.getDeltas().stream().mapToLong(d -> d.getCount()).sum();
+        // behind a re-fit their deltas are dropped, but their samples still refresh the panel. The
+        // sweep's samples are left out: an aging pass would otherwise re-fit every day at scale
+        long scored = delta.getDeltas().stream().mapToLong(d -> d.getCount() - d.getAged()).sum();
         if (panel.refitDue(scored, refitInterval(current))) {
             SegmentModel refit =
                     panel.refit(

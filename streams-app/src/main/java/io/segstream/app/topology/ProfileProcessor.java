@@ -62,6 +62,14 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private SegmentSizes sizes;
     private RescoreSweep sweep;
     private DeltaAccumulator deltas;
+
+    /**
+     * What the sweep scored as of now. Kept apart because it does not count towards
+     * kmeans.flush.records: an aging pass over every user would otherwise make a mini-batch of
+     * every thousand of them, and the half-life in batches would shrink with the population.
+     */
+    private DeltaAccumulator agedDeltas;
+
     private long intervalStart = -1;
     private int lastMajor = -1;
     private long majorSince;
@@ -114,6 +122,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                         deps.encoder().modelId(),
                         deps.encoder().dimension());
         this.deltas = new DeltaAccumulator();
+        this.agedDeltas = new DeltaAccumulator();
         this.registry = deps.registry();
         this.events =
                 Counter.builder("segstream.events")
@@ -148,7 +157,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                         context.getStateStore(SegstreamTopology.SWEEP_STORE),
                         scorer,
                         panel,
-                        learning ? deltas::add : RescoreSweep.Learner.NONE,
+                        learning ? agedDeltas::add : RescoreSweep.Learner.NONE,
                         new RescoreSweep.Settings(
                                 config.getInt(SegstreamConfig.SWEEP_MAX_USERS_CONFIG),
                                 config.getLong(SegstreamConfig.SWEEP_MAX_MS_CONFIG),
@@ -332,6 +341,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
             lastMajor = model.majorVersion();
             majorSince = models.majorSince();
             seed.clear();
+            // assigned to the old major's centres: its segment ids need not mean the same now
+            deltas.drain();
+            agedDeltas.drain();
             sweep.newMajor();
         }
         if (!sweep.pending(majorSince)) {
@@ -349,7 +361,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         sweep.runSlice(model, majorSince, context.currentStreamTimeMs());
         // a pass over a quiet store brings no events to flush at, and its panel users would
         // otherwise pile up in memory until the next one: a task's share of the panel, not a batch
-        if (panel.pending() >= flushRecords || deltas.pendingPoints() >= flushRecords) {
+        if (panel.pending() >= flushRecords) {
             flush(context.currentStreamTimeMs());
         }
         if (!sweep.pending(majorSince)) {
@@ -376,7 +388,8 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private void flush(long streamTime) {
         ScoringModel model = models.current();
         boolean sendSeed = model == null && !seed.warmingUp(streamTime);
-        Map<Integer, ClusterDelta> batch = deltas.drain();
+        Map<Integer, ClusterDelta> aged = agedDeltas.drain();
+        Map<Integer, ClusterDelta> batch = DeltaAccumulator.merge(deltas.drain(), aged);
         List<io.segstream.schemas.ClusterDelta> sums = new ArrayList<>(batch.size());
         for (ClusterDelta d : batch.values()) {
             List<Double> sum = new ArrayList<>(d.dimension());
@@ -387,6 +400,10 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
                     io.segstream.schemas.ClusterDelta.newBuilder()
                             .setSegmentId(d.segmentId())
                             .setCount(d.count())
+                            .setAged(
+                                    aged.containsKey(d.segmentId())
+                                            ? aged.get(d.segmentId()).count()
+                                            : 0)
                             .setSum(sum)
                             .build());
         }

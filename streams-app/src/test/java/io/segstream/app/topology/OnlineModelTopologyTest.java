@@ -13,6 +13,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.segstream.app.config.SegstreamConfig;
+import io.segstream.app.serde.AvroSerde;
 import io.segstream.core.clustering.Cluster;
 import io.segstream.core.clustering.MiniBatchUpdate;
 import io.segstream.core.encoder.CachingTextEncoder;
@@ -38,6 +39,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -421,6 +424,57 @@ class OnlineModelTopologyTest {
                 assertThat(profiles.get("buyer-" + u).segment()).isEqualTo(buyerSegment);
             }
         }
+    }
+
+    @Test
+    void shouldCountOnlyScoredEventsTowardsTheNextRefitNotTheSweepsSamples() {
+        try (TopologyHarness h = new TopologyHarness(encoder, stateDir, everyoneInPanel(1000))) {
+            h.publish(TestModels.ordersModel(1, 1, info, 10, 2.5, 3.0));
+            pipeViewersAndBuyers(h, 30);
+            assertThat(h.currentModel().getMajorVersion()).isEqualTo(1);
+            List<CentroidDelta> sent = h.deltas.readValuesToList();
+            CentroidDelta last = sent.get(sent.size() - 1);
+            TestInputTopic<String, CentroidDelta> toCoordinator =
+                    h.driver.createInputTopic(
+                            h.topics.centroidDeltas(),
+                            new StringSerializer(),
+                            AvroSerde.of(CentroidDelta.class).serializer());
+
+            // an aging pass over 1,000 customers: it teaches the centres, but nobody bought
+            toCoordinator.pipeInput(ProfileProcessor.DELTA_KEY, timesThousand(last, true));
+            h.feedBackModels();
+            assertThat(refitsTried(h)).isZero();
+
+            // 1,000 events: a re-fit is due (published or declined, as the panel decides)
+            toCoordinator.pipeInput(ProfileProcessor.DELTA_KEY, timesThousand(last, false));
+            h.feedBackModels();
+            assertThat(refitsTried(h)).isEqualTo(1);
+        }
+    }
+
+    private static double refitsTried(TopologyHarness h) {
+        return h.registry.get("segstream.model.refits").counter().count()
+                + h.registry.get("segstream.model.refits.declined").counter().count();
+    }
+
+    /** {@code delta}'s points a thousand times, counted as the sweep's samples or as events. */
+    private static CentroidDelta timesThousand(CentroidDelta delta, boolean aged) {
+        List<io.segstream.schemas.ClusterDelta> clusters = new ArrayList<>();
+        for (var cluster : delta.getDeltas()) {
+            long count = cluster.getCount() * 1000;
+            clusters.add(
+                    new io.segstream.schemas.ClusterDelta(
+                            cluster.getSegmentId(),
+                            count,
+                            cluster.getSum().stream().map(v -> v * 1000).toList(),
+                            aged ? count : 0L));
+        }
+        return CentroidDelta.newBuilder()
+                .setTaskId(delta.getTaskId())
+                .setBaseModelVersion(delta.getBaseModelVersion())
+                .setFlushTime(delta.getFlushTime())
+                .setDeltas(clusters)
+                .build();
     }
 
     @Test
