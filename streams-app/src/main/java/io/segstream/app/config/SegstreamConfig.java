@@ -114,7 +114,8 @@ public final class SegstreamConfig extends AbstractConfig {
     public static final String FLUSH_RECORDS_CONFIG = "kmeans.flush.records";
     static final String FLUSH_RECORDS_DOC =
             "A task sends its mini-batch of centroid deltas to the coordinator after this many "
-                    + "assignments, or sooner when kmeans.flush.interval.ms of stream time has passed.";
+                    + "assignments at events, or sooner when kmeans.flush.interval.ms of stream time "
+                    + "has passed. Users the aging pass scores join the next batch without counting.";
 
     public static final String FLUSH_INTERVAL_MS_CONFIG = "kmeans.flush.interval.ms";
     static final String FLUSH_INTERVAL_MS_DOC =
@@ -130,7 +131,8 @@ public final class SegstreamConfig extends AbstractConfig {
 
     public static final String REFIT_EVERY_CONFIG = "kmeans.refit.every.records";
     static final String REFIT_EVERY_DOC =
-            "Scored events (summed over the centroid deltas the coordinator receives) between two "
+            "Scored events (summed over the centroid deltas the coordinator receives; users the "
+                    + "aging pass scored are not events) between two "
                     + "re-fits of the model: k-means++ "
                     + "with restarts over the latest features of the re-fit panel, with the feature "
                     + "scaling refitted too and each segment id kept by the centre holding most of its "

@@ -132,8 +132,8 @@ final class RescoreSweep {
     }
 
     /**
-     * Where users scored as of now go to the online mini-batch. Events alone would show it only
-     * customers at recency 0, the moment they act, and pull every centre towards "just bought"
+     * Where users scored as of now go to the online mini-batch. Events alone would show it
+     * customers only at recency 0, the moment they act, and pull every centre towards "just bought"
      * between re-fits, so that members crossed to a lapsing segment at every aging pass.
      */
     interface Learner {
@@ -265,7 +265,8 @@ final class RescoreSweep {
             // reaches the user.
             long asOf = agingInterval > 0 ? now : profile.lastEventTime();
             double[] x = scorer.score(user, profile, model, asOf, SegmentScorer.Reason.NEW_MAJOR);
-            if (asOf == now) {
+            if (agingInterval > 0) {
+                // as of now: what the centres should stand for today, as in an aging pass
                 learner.learn(profile.segment(), x);
             }
             profiles.put(user, profile);
