@@ -58,6 +58,42 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    void shouldReadACentroidDeltaOfVersion2AsEventsOnly() throws IOException {
+        // an instance not yet upgraded flushes v2 deltas during a rolling upgrade
+        Schema v2 =
+                SchemaCatalog.standard()
+                        .versionsOf(CentroidDelta.getClassSchema().getFullName())
+                        .get(1);
+        Schema clusterV2 = v2.getField("deltas").schema().getElementType();
+        assertThat(clusterV2.getField("aged")).as("v2 predates aged").isNull();
+        GenericRecord old =
+                new GenericRecordBuilder(v2)
+                        .set("taskId", "1_3")
+                        .set("baseModelVersion", 12L)
+                        .set("flushTime", SampleRecords.T0.toEpochMilli())
+                        .set(
+                                "deltas",
+                                List.of(
+                                        new GenericRecordBuilder(clusterV2)
+                                                .set("segmentId", 1)
+                                                .set("count", 5L)
+                                                .set("sum", List.of(0.5, -1.0))
+                                                .build()))
+                        .build();
+        ByteBuffer encoded =
+                new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old);
+        byte[] payload = new byte[encoded.remaining()];
+        encoded.get(payload);
+
+        CentroidDelta decoded = AvroCodec.of(CentroidDelta.class).decode(payload);
+
+        assertThat(decoded.getDeltas()).hasSize(1);
+        assertThat(decoded.getDeltas().get(0).getCount()).isEqualTo(5);
+        assertThat(decoded.getDeltas().get(0).getAged()).isZero();
+        assertThat(decoded.getDeltas().get(0).getSum()).containsExactly(0.5, -1.0);
+    }
+
+    @Test
     void shouldReadAReviewFromAShopThatSendsNoRatingTitleOrRecommendationButNotOneWithoutText() {
         Schema reader = ReviewEvent.getClassSchema();
         String required =
