@@ -75,7 +75,7 @@ class DemoReplayTest {
                         dir,
                         null);
 
-        // 3.47 changes per customer over the year; 4.37 when the mini-batch learned only from
+        // 3.51 changes per customer over the year; 4.37 when the mini-batch learned only from
         // customers at their events, 7.17 when a new major re-scored lapsed customers as of their
         // last order, 8.93 with recency in days (BENCHMARKS.md)
         assertThat(r.endChangesPerUser()).as(r.byType()).isLessThanOrEqualTo(4.0);

@@ -169,7 +169,7 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
         // counted in events scored by every delta received, dropped ones included: while tasks lag
         // behind a re-fit their deltas are dropped, but their samples still refresh the panel. The
         // sweep's samples are left out: an aging pass would otherwise re-fit every day at scale
-        long scored = delta.getDeltas().stream().mapToLong(d -> d.getCount() - d.getAged()).sum();
+        long scored = delta.getDeltas().stream().mapToLong(ModelCoordinator::events).sum();
         if (panel.refitDue(scored, refitInterval(current))) {
             SegmentModel refit =
                     panel.refit(
@@ -188,6 +188,11 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
         if (next != null) {
             publish(next, record.timestamp());
         }
+    }
+
+    /** The points of {@code d} scored at events; {@code aged} beyond its count is not trusted. */
+    private static long events(io.segstream.schemas.ClusterDelta d) {
+        return d.getCount() - Math.max(0, Math.min(d.getAged(), d.getCount()));
     }
 
     /**

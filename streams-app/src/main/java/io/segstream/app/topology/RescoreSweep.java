@@ -264,11 +264,9 @@ final class RescoreSweep {
             // as of the last event, which also keeps the result independent of when the sweep
             // reaches the user.
             long asOf = agingInterval > 0 ? now : profile.lastEventTime();
-            double[] x = scorer.score(user, profile, model, asOf, SegmentScorer.Reason.NEW_MAJOR);
-            if (agingInterval > 0) {
-                // as of now: what the centres should stand for today, as in an aging pass
-                learner.learn(profile.segment(), x);
-            }
+            // not taught to the mini-batch: the margin keeps some users in their old segment, and
+            // a whole pass of them would pull the re-fitted centres back towards the old split
+            scorer.score(user, profile, model, asOf, SegmentScorer.Reason.NEW_MAJOR);
             profiles.put(user, profile);
             panel.offer(user, profile);
             stale.updateAndGet(s -> Math.max(0, s - 1));
