@@ -39,12 +39,7 @@ class SchemaEvolutionTest {
                         .set("price", 9.99)
                         .set("queryText", "red shoes")
                         .build();
-        ByteBuffer encoded =
-                new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
-        byte[] payload = new byte[encoded.remaining()];
-        encoded.get(payload);
-
-        ClickEvent decoded = AvroCodec.of(ClickEvent.class).decode(payload);
+        ClickEvent decoded = AvroCodec.of(ClickEvent.class).decode(singleObject(v1, old));
 
         assertThat(decoded.getEventType()).isEqualTo(ClickEventType.SEARCH);
         assertThat(decoded.getUserId()).isEqualTo("u-7");
@@ -80,12 +75,7 @@ class SchemaEvolutionTest {
                                                 .set("sum", List.of(0.5, -1.0))
                                                 .build()))
                         .build();
-        ByteBuffer encoded =
-                new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old);
-        byte[] payload = new byte[encoded.remaining()];
-        encoded.get(payload);
-
-        CentroidDelta decoded = AvroCodec.of(CentroidDelta.class).decode(payload);
+        CentroidDelta decoded = AvroCodec.of(CentroidDelta.class).decode(singleObject(v2, old));
 
         assertThat(decoded.getDeltas()).hasSize(1);
         assertThat(decoded.getDeltas().get(0).getCount()).isEqualTo(5);
@@ -137,6 +127,15 @@ class SchemaEvolutionTest {
 
         assertThat(v1.getFields().stream().map(SchemaEvolutionTest::describe).toList())
                 .isEqualTo(currentWithoutAdditions);
+    }
+
+    /** {@code record} as an older writer sent it: single-object encoded with its own schema. */
+    private static byte[] singleObject(Schema writer, GenericRecord record) throws IOException {
+        ByteBuffer encoded =
+                new BinaryMessageEncoder<GenericRecord>(GenericData.get(), writer).encode(record);
+        byte[] payload = new byte[encoded.remaining()];
+        encoded.get(payload);
+        return payload;
     }
 
     /** Everything about a field but the generator's Java hints, which history files lack. */
