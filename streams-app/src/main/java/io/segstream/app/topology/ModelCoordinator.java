@@ -168,7 +168,7 @@ final class ModelCoordinator implements Processor<String, CentroidDelta, String,
         SegmentModel next = applyDeltas(delta, current, at);
         // counted in events scored by every delta received, dropped ones included: while tasks lag
         // behind a re-fit their deltas are dropped, but their samples still refresh the panel. The
-        // sweep's samples are left out: an aging pass would otherwise re-fit every day at scale
+        // aging pass's samples are left out: they would otherwise bring a re-fit every day at scale
         long scored = delta.getDeltas().stream().mapToLong(ModelCoordinator::events).sum();
         if (panel.refitDue(scored, refitInterval(current))) {
             SegmentModel refit =

@@ -64,7 +64,7 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
     private DeltaAccumulator deltas;
 
     /**
-     * What the sweep scored as of now. Kept apart because it does not count towards
+     * What the aging pass scored, as of now. Kept apart because it does not count towards
      * kmeans.flush.records: an aging pass over every user would otherwise make a mini-batch of
      * every thousand of them, and the half-life in batches would shrink with the population.
      */

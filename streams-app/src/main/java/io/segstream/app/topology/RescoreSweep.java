@@ -132,7 +132,7 @@ final class RescoreSweep {
     }
 
     /**
-     * Where users scored as of now go to the online mini-batch. Events alone would show it
+     * Where the users an aging pass scores go: the online mini-batch. Events alone would show it
      * customers only at recency 0, the moment they act, and pull every centre towards "just bought"
      * between re-fits, so that members crossed to a lapsing segment at every aging pass.
      */
