@@ -45,6 +45,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
 
     static final String DELTA_KEY = "deltas";
 
+    /** Aging points a task holds at most before it flushes them, far below int overflow. */
+    private static final int AGED_POINTS_MAX = 1 << 30;
+
     private final SegstreamConfig config;
     private final TopologyDeps deps;
     private final ProfileBuilder builder;
@@ -361,7 +364,9 @@ final class ProfileProcessor implements Processor<String, SpecificRecord, String
         sweep.runSlice(model, majorSince, context.currentStreamTimeMs());
         // a pass over a quiet store brings no events to flush at, and its panel users would
         // otherwise pile up in memory until the next one: a task's share of the panel, not a batch
-        if (panel.pending() >= flushRecords) {
+        // aging points do not trigger flushes, but their count is an int: millions of users per
+        // task under a long kmeans.flush.interval.ms could overflow it and stop the stream thread
+        if (panel.pending() >= flushRecords || agedDeltas.pendingPoints() >= AGED_POINTS_MAX) {
             flush(context.currentStreamTimeMs());
         }
         if (!sweep.pending(majorSince)) {
