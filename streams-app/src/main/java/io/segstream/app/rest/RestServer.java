@@ -115,6 +115,16 @@ public final class RestServer implements AutoCloseable {
      */
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(2);
 
+    /**
+     * How long one request waits for this instance's copy of a partition to reopen. When a
+     * rebalance turns a standby copy into the active one, the task is closed and re-created, and
+     * for a moment the partition has no store here at all; a read that arrives then is answered a
+     * moment later rather than refused. A batch shares one wait, so it is bounded per request.
+     */
+    private static final long REOPEN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private static final long REOPEN_POLL_MILLIS = 10;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Which copy of a user's partition answered. */
@@ -394,7 +404,7 @@ public final class RestServer implements AutoCloseable {
         }
         LocalRead local;
         try {
-            local = readLocal(s, user, meta);
+            local = readLocal(s, user, meta, System.nanoTime() + REOPEN_WAIT_NANOS);
         } catch (NotServableHere e) {
             unavailable(ctx, e.getMessage());
             return;
@@ -465,13 +475,15 @@ public final class RestServer implements AutoCloseable {
      * Reads the user from this instance's copy of their partition: the active one, or a standby or
      * restoring one (possibly behind, as its lag says) when this instance is not the owner. While
      * the partition has no known owner ({@code meta} null) any local copy that has the user
-     * answers.
+     * answers. A copy that is closed for a moment is waited for until {@code reopenDeadline}
+     * (System.nanoTime()).
      */
-    private LocalRead readLocal(KafkaStreams s, String user, KeyQueryMetadata meta)
-            throws NotServableHere {
+    private LocalRead readLocal(
+            KafkaStreams s, String user, KeyQueryMetadata meta, long reopenDeadline)
+            throws NotServableHere, InterruptedException {
         if (meta == null) {
             for (int partition : lags(s, -1).keySet()) {
-                UserProfile profile = read(s, partition, user);
+                UserProfile profile = read(s, partition, user, reopenDeadline);
                 if (profile != null) {
                     return new LocalRead(Role.STANDBY, lag(s, partition), profile);
                 }
@@ -491,25 +503,33 @@ public final class RestServer implements AutoCloseable {
                             + meta.activeHost()
                             + "); retry shortly");
         }
-        UserProfile profile = read(s, meta.partition(), user);
+        UserProfile profile = read(s, meta.partition(), user, reopenDeadline);
         return new LocalRead(role, lag(s, meta.partition()), profile);
     }
 
     /**
      * The user's profile from this instance's copy of {@code partition}. The store handle resolves
      * the partition only when read, so a copy that is still being created at start-up or moved by a
-     * rebalance fails here, not in {@link #localStore}.
+     * rebalance fails at the read; while the client is running or rebalancing, that is retried
+     * until {@code reopenDeadline}.
      */
-    private static UserProfile read(KafkaStreams s, int partition, String user)
-            throws NotServableHere {
-        ReadOnlyKeyValueStore<String, UserProfile> store = localStore(s, partition);
-        try {
-            return store.get(user);
-        } catch (InvalidStateStoreException e) {
-            throw new NotServableHere(
-                    "this instance's copy of the user's partition is not open right now ("
-                            + e.getMessage()
-                            + "); retry shortly");
+    private static UserProfile read(KafkaStreams s, int partition, String user, long reopenDeadline)
+            throws NotServableHere, InterruptedException {
+        while (true) {
+            try {
+                return localStore(s, partition).get(user);
+            } catch (InvalidStateStoreException e) {
+                KafkaStreams.State state = s.state();
+                if (System.nanoTime() >= reopenDeadline
+                        || (state != KafkaStreams.State.RUNNING
+                                && state != KafkaStreams.State.REBALANCING)) {
+                    throw new NotServableHere(
+                            "this instance's copy of the user's partition is not open right now ("
+                                    + e.getMessage()
+                                    + "); retry shortly");
+                }
+                Thread.sleep(REOPEN_POLL_MILLIS);
+            }
         }
     }
 
@@ -522,6 +542,8 @@ public final class RestServer implements AutoCloseable {
                                     QueryableStoreTypes.<String, UserProfile>keyValueStore())
                             .withPartition(partition)
                             .enableStaleStores());
+        } catch (InvalidStateStoreException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new NotServableHere(
                     "the user's store is not queryable here right now ("
@@ -749,6 +771,7 @@ public final class RestServer implements AutoCloseable {
         Map<String, Map<String, Object>> results = new HashMap<>();
         Map<String, KeyQueryMetadata> metas = new HashMap<>();
         Map<HostInfo, List<String>> remote = new LinkedHashMap<>();
+        long reopenDeadline = System.nanoTime() + REOPEN_WAIT_NANOS;
         for (String user : new LinkedHashSet<>(ids)) {
             KeyQueryMetadata meta;
             try {
@@ -764,16 +787,17 @@ public final class RestServer implements AutoCloseable {
                     && (ownerOnly || !freshStandby(s, meta))) {
                 remote.computeIfAbsent(meta.activeHost(), h -> new ArrayList<>()).add(user);
             } else {
-                results.put(user, localEntry(s, model, user, meta));
+                results.put(user, localEntry(s, model, user, meta, reopenDeadline));
             }
         }
         LookupTimer.servedBy(ctx, remote.isEmpty() ? "local" : "forwarded");
         List<String> failed = forwardLookups(ctx, remote, results);
         Map<HostInfo, List<String>> toStandbys = new LinkedHashMap<>();
+        reopenDeadline = System.nanoTime() + REOPEN_WAIT_NANOS;
         for (String user : failed) {
             KeyQueryMetadata meta = metas.get(user);
             if (meta.standbyHosts().contains(self)) {
-                results.put(user, localEntry(s, model, user, meta));
+                results.put(user, localEntry(s, model, user, meta, reopenDeadline));
             } else if (meta.standbyHosts().isEmpty()) {
                 results.put(
                         user,
@@ -905,10 +929,15 @@ public final class RestServer implements AutoCloseable {
 
     /** One user's lookup entry from this instance's copy. */
     private Map<String, Object> localEntry(
-            KafkaStreams s, CurrentModel.Decoded model, String user, KeyQueryMetadata meta) {
+            KafkaStreams s,
+            CurrentModel.Decoded model,
+            String user,
+            KeyQueryMetadata meta,
+            long reopenDeadline)
+            throws InterruptedException {
         LocalRead local;
         try {
-            local = readLocal(s, user, meta);
+            local = readLocal(s, user, meta, reopenDeadline);
         } catch (NotServableHere e) {
             return unavailableEntry(user, e.getMessage());
         }
