@@ -69,7 +69,10 @@ class RescoreSweepTopologyTest {
     }
 
     private void start(long agingIntervalMs, boolean learning) {
-        Map<String, Object> settings = new HashMap<>();
+        start(agingIntervalMs, learning, new HashMap<>());
+    }
+
+    private void start(long agingIntervalMs, boolean learning, Map<String, Object> settings) {
         settings.put(SegstreamConfig.LEARNING_ENABLED_CONFIG, learning);
         settings.put(SegstreamConfig.SWEEP_MAX_USERS_CONFIG, SLICE);
         settings.put(SegstreamConfig.SWEEP_INTERVAL_MS_CONFIG, 1000L);
@@ -254,6 +257,60 @@ class RescoreSweepTopologyTest {
         assertThat(aged).isGreaterThanOrEqualTo(2);
         assertThat(points - aged).isEqualTo(events);
         assertThat(recencySum).isGreaterThan(BehaviourFeatures.recency(1));
+    }
+
+    @Test
+    void shouldSendNoPointOfTheOldMajorWithTheNewMajorsFirstMiniBatch() {
+        long day = Duration.ofDays(1).toMillis();
+        Map<String, Object> settings = new HashMap<>();
+        // one flush in the test, at the 15th event under the new major (stream-time punctuation
+        // runs on a grid from the epoch: a 1000-day one has no point in these days)
+        int flushRecords = 15;
+        settings.put(SegstreamConfig.FLUSH_RECORDS_CONFIG, flushRecords);
+        settings.put(SegstreamConfig.FLUSH_INTERVAL_MS_CONFIG, 1000 * day);
+        start(day, true, settings);
+        double recent = BehaviourFeatures.recency(1);
+        double lapsed = BehaviourFeatures.recency(60);
+        h.publish(TestModels.axisModel(TestModels.RECENCY_LOG, 1, 1, info, 10, recent, lapsed));
+        for (int i = 0; i < 5; i++) {
+            h.orders.pipeInput(user(i), order(user(i), T0, line("Jumbo bag", 1, 1.95)));
+        }
+        // two days on, aging passes have scored everyone as of now into the aged batch
+        for (int hours = 12; hours <= 48; hours += 12) {
+            h.orders.pipeInput(
+                    "clock",
+                    order("clock", T0.plus(Duration.ofHours(hours)), line("Jumbo bag", 1, 1.95)));
+            h.driver.advanceWallClockTime(Duration.ofSeconds(1));
+        }
+        assertThat(h.deltas.isEmpty()).as("nothing flushed before the new major").isTrue();
+
+        // the segments swap places: points gathered under major 1 would land in the wrong centres
+        h.publish(TestModels.axisModel(TestModels.RECENCY_LOG, 2, 2, info, 10, lapsed, recent));
+        for (int i = 0; i < flushRecords; i++) {
+            assertThat(h.deltas.isEmpty())
+                    .as("flushed after %d events of the new major", i)
+                    .isTrue();
+            String user = user(i % 5);
+            h.orders.pipeInput(
+                    user,
+                    order(
+                            user,
+                            T0.plus(Duration.ofDays(3)).plusSeconds(i),
+                            line("Jumbo bag", 1, 1.95)));
+        }
+
+        List<CentroidDelta> flushed = h.deltas.readValuesToList();
+        assertThat(flushed).isNotEmpty().allMatch(d -> d.getBaseModelVersion() == 2);
+        long points = 0;
+        long aged = 0;
+        for (CentroidDelta delta : flushed) {
+            for (var cluster : delta.getDeltas()) {
+                points += cluster.getCount();
+                aged += cluster.getAged();
+            }
+        }
+        assertThat(aged).isZero();
+        assertThat(points).isEqualTo(flushRecords);
     }
 
     private double ratio() {
