@@ -44,6 +44,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -119,9 +120,16 @@ public final class RestServer implements AutoCloseable {
      * How long one request waits for this instance's copy of a partition to reopen. When a
      * rebalance turns a standby copy into the active one, the task is closed and re-created, and
      * for a moment the partition has no store here at all; a read that arrives then is answered a
-     * moment later rather than refused. A batch shares one wait, so it is bounded per request.
+     * moment later rather than refused. No request waits once the partition has been closed for
+     * this long: the reads after that are refused at once until it is open again.
      */
     private static final long REOPEN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * Requests that may wait for a copy to reopen at once; the next are refused at once, so that a
+     * bidder's load during a handover cannot take all of the server's threads.
+     */
+    private static final int REOPEN_MAX_WAITERS = 32;
 
     private static final long REOPEN_POLL_MILLIS = 10;
 
@@ -161,6 +169,9 @@ public final class RestServer implements AutoCloseable {
     private final HttpClient http;
     private final CurrentModel currentModel = new CurrentModel();
     private final long standbyReadMaxLag;
+
+    private final ClosedPartitions closed = new ClosedPartitions(REOPEN_WAIT_NANOS);
+    private final Semaphore reopenWaiters = new Semaphore(REOPEN_MAX_WAITERS);
 
     /** Created at the first erasure: an instance that never erases never connects to publish. */
     private DeletionPublisher deletions;
@@ -475,15 +486,20 @@ public final class RestServer implements AutoCloseable {
      * Reads the user from this instance's copy of their partition: the active one, or a standby or
      * restoring one (possibly behind, as its lag says) when this instance is not the owner. While
      * the partition has no known owner ({@code meta} null) any local copy that has the user
-     * answers. A copy that is closed for a moment is waited for until {@code reopenDeadline}
-     * (System.nanoTime()).
+     * answers; closed copies are skipped, not waited for. A copy of the owned partition that is
+     * closed for a moment is waited for until {@code reopenDeadline} (System.nanoTime()).
      */
     private LocalRead readLocal(
             KafkaStreams s, String user, KeyQueryMetadata meta, long reopenDeadline)
-            throws NotServableHere, InterruptedException {
+            throws NotServableHere {
         if (meta == null) {
             for (int partition : lags(s, -1).keySet()) {
-                UserProfile profile = read(s, partition, user, reopenDeadline);
+                UserProfile profile;
+                try {
+                    profile = read(s, partition, user, System.nanoTime());
+                } catch (NotServableHere closedNow) {
+                    continue;
+                }
                 if (profile != null) {
                     return new LocalRead(Role.STANDBY, lag(s, partition), profile);
                 }
@@ -511,24 +527,45 @@ public final class RestServer implements AutoCloseable {
      * The user's profile from this instance's copy of {@code partition}. The store handle resolves
      * the partition only when read, so a copy that is still being created at start-up or moved by a
      * rebalance fails at the read; while the client is running or rebalancing, that is retried
-     * until {@code reopenDeadline}.
+     * until {@code reopenDeadline} or until the partition has been closed for {@link
+     * #REOPEN_WAIT_NANOS}, whichever comes first, by at most {@link #REOPEN_MAX_WAITERS} requests.
      */
-    private static UserProfile read(KafkaStreams s, int partition, String user, long reopenDeadline)
-            throws NotServableHere, InterruptedException {
-        while (true) {
-            try {
-                return localStore(s, partition).get(user);
-            } catch (InvalidStateStoreException e) {
-                KafkaStreams.State state = s.state();
-                if (System.nanoTime() >= reopenDeadline
-                        || (state != KafkaStreams.State.RUNNING
-                                && state != KafkaStreams.State.REBALANCING)) {
-                    throw new NotServableHere(
-                            "this instance's copy of the user's partition is not open right now ("
-                                    + e.getMessage()
-                                    + "); retry shortly");
+    private UserProfile read(KafkaStreams s, int partition, String user, long reopenDeadline)
+            throws NotServableHere {
+        boolean waiting = false;
+        try {
+            while (true) {
+                try {
+                    UserProfile profile = localStore(s, partition).get(user);
+                    closed.opened(partition);
+                    return profile;
+                } catch (InvalidStateStoreException e) {
+                    long now = System.nanoTime();
+                    KafkaStreams.State state = s.state();
+                    boolean mayWait =
+                            now < reopenDeadline
+                                    && closed.mayWait(partition, now)
+                                    && (state == KafkaStreams.State.RUNNING
+                                            || state == KafkaStreams.State.REBALANCING);
+                    if (mayWait && !waiting) {
+                        waiting = reopenWaiters.tryAcquire();
+                    }
+                    if (!mayWait || !waiting) {
+                        throw new NotServableHere(
+                                "this instance's copy of the user's partition is not open right now"
+                                        + " ("
+                                        + e.getMessage()
+                                        + "); retry shortly");
+                    }
+                    Thread.sleep(REOPEN_POLL_MILLIS);
                 }
-                Thread.sleep(REOPEN_POLL_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NotServableHere("this instance is stopping; retry shortly");
+        } finally {
+            if (waiting) {
+                reopenWaiters.release();
             }
         }
     }
@@ -933,8 +970,7 @@ public final class RestServer implements AutoCloseable {
             CurrentModel.Decoded model,
             String user,
             KeyQueryMetadata meta,
-            long reopenDeadline)
-            throws InterruptedException {
+            long reopenDeadline) {
         LocalRead local;
         try {
             local = readLocal(s, user, meta, reopenDeadline);
