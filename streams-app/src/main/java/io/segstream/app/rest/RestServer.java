@@ -580,6 +580,7 @@ public final class RestServer implements AutoCloseable {
                             .withPartition(partition)
                             .enableStaleStores());
         } catch (InvalidStateStoreException e) {
+            // a copy closed for a moment: the read decides whether to wait for it
             throw e;
         } catch (RuntimeException e) {
             throw new NotServableHere(
