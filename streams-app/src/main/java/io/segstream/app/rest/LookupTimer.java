@@ -2,8 +2,10 @@ package io.segstream.app.rest;
 
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -12,17 +14,35 @@ import java.util.concurrent.TimeUnit;
  * Times segment lookups as a bidder sees them, from request to response, by endpoint and by which
  * copy answered: this instance's active copy ({@code local}), its standby copy, or another instance
  * ({@code forwarded}). A percentile histogram, so that p99 aggregates across instances.
+ *
+ * <p>Also counts the users a lookup could not answer ({@code segstream.lookup.unavailable}): a 503
+ * counts its users, a batch its {@code UNAVAILABLE} entries. Only where the caller asked: a request
+ * forwarded by another instance is counted there, after its fallbacks.
  */
 final class LookupTimer {
 
     static final String SERVED_BY = "segstream.served.by";
+    static final String UNAVAILABLE = "segstream.unavailable";
+
+    /** The endpoints {@link #timed} serves: their counters exist from the start, at 0. */
+    static final List<String> ENDPOINTS = List.of("user", "batch");
 
     private final MeterRegistry registry;
     // one timer per endpoint and copy, built once: a registry lookup per request costs more
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> unavailable = new ConcurrentHashMap<>();
 
     LookupTimer(MeterRegistry registry) {
         this.registry = registry;
+        for (String endpoint : ENDPOINTS) {
+            unavailable.put(
+                    endpoint,
+                    Counter.builder("segstream.lookup.unavailable")
+                            .description(
+                                    "Users a lookup could not answer (503, or UNAVAILABLE in a batch)")
+                            .tag("endpoint", endpoint)
+                            .register(registry));
+        }
     }
 
     /**
@@ -45,7 +65,21 @@ final class LookupTimer {
         ctx.attribute(SERVED_BY, who);
     }
 
+    /** {@code users} of this request could not be answered. */
+    static void unavailable(Context ctx, int users) {
+        ctx.attribute(UNAVAILABLE, users);
+    }
+
     private void stop(Context ctx, String endpoint, long started) {
+        if (ctx.header(RestServer.FORWARDED_HEADER) == null) {
+            Integer users = ctx.attribute(UNAVAILABLE);
+            if (users == null && ctx.status().getCode() == 503) {
+                users = 1;
+            }
+            if (users != null && users > 0) {
+                unavailable.get(endpoint).increment(users);
+            }
+        }
         String servedBy = ctx.attribute(SERVED_BY);
         if (servedBy == null) {
             // refused before a read (bad id, no token, not servable): not a lookup's latency

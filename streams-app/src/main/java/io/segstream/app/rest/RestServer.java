@@ -801,6 +801,7 @@ public final class RestServer implements AutoCloseable {
         List<String> ids = lookupIds(ctx.body());
         KafkaStreams s = requireStreams(ctx);
         if (s == null) {
+            LookupTimer.unavailable(ctx, ids.size());
             return;
         }
         boolean forwarded = ctx.header(FORWARDED_HEADER) != null;
@@ -855,6 +856,12 @@ public final class RestServer implements AutoCloseable {
             results.put(
                     user, unavailableEntry(user, "neither the owner nor a standby copy answered"));
         }
+        LookupTimer.unavailable(
+                ctx,
+                (int)
+                        results.values().stream()
+                                .filter(e -> "UNAVAILABLE".equals(e.get("status")))
+                                .count());
         ctx.json(Map.of("results", ids.stream().map(results::get).toList()));
     }
 

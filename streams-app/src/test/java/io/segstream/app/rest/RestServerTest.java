@@ -135,6 +135,44 @@ class RestServerTest {
     }
 
     @Test
+    void shouldCountTheUsersALookupCouldNotAnswerWhereTheCallerAsked() throws Exception {
+        start(Map.of());
+        assertThat(unavailable("user")).isZero();
+        assertThat(unavailable("batch")).isZero();
+
+        assertThat(get("/users/u1/segment", null).statusCode()).isEqualTo(503);
+        assertThat(
+                        send(
+                                        "POST",
+                                        "/segments/lookup",
+                                        null,
+                                        "{\"userIds\":[\"u1\",\"u2\",\"u3\"]}")
+                                .statusCode())
+                .isEqualTo(503);
+        // refused for the instance that forwarded it, which falls back and counts what it must
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/users/u2/segment"))
+                        .header(RestServer.FORWARDED_HEADER, "127.0.0.1:1")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(unavailable("user")).isEqualTo(1);
+        assertThat(unavailable("batch")).isEqualTo(3);
+    }
+
+    private double unavailable(String endpoint) throws Exception {
+        String metrics = get("/metrics", null).body();
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile(
+                                "segstream_lookup_unavailable_total\\{endpoint=\""
+                                        + endpoint
+                                        + "\",?\\} (\\S+)")
+                        .matcher(metrics);
+        assertThat(m.find()).as("the counter for %s in %s", endpoint, metrics).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
     void shouldRefuseDeletionsWhileNoAdminTokenIsConfigured() throws Exception {
         start(Map.of());
         HttpResponse<String> r = send("DELETE", "/users/u1", "Bearer " + ADMIN, null);
