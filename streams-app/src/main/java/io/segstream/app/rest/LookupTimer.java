@@ -5,7 +5,6 @@ import io.javalin.http.Handler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -24,37 +23,32 @@ final class LookupTimer {
     static final String SERVED_BY = "segstream.served.by";
     static final String UNAVAILABLE = "segstream.unavailable";
 
-    /** The endpoints {@link #timed} serves: their counters exist from the start, at 0. */
-    static final List<String> ENDPOINTS = List.of("user", "batch");
-
     private final MeterRegistry registry;
     // one timer per endpoint and copy, built once: a registry lookup per request costs more
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
-    private final Map<String, Counter> unavailable = new ConcurrentHashMap<>();
 
     LookupTimer(MeterRegistry registry) {
         this.registry = registry;
-        for (String endpoint : ENDPOINTS) {
-            unavailable.put(
-                    endpoint,
-                    Counter.builder("segstream.lookup.unavailable")
-                            .description(
-                                    "Users a lookup could not answer (503, or UNAVAILABLE in a batch)")
-                            .tag("endpoint", endpoint)
-                            .register(registry));
-        }
     }
 
     /**
      * {@code handler}, timed under {@code endpoint}. A wrapper rather than before and after
-     * handlers: those cost every request two more path matches.
+     * handlers: those cost every request two more path matches. The endpoint's count of unanswered
+     * users is registered here, so that it reads 0 before the first one.
      */
     Handler timed(String endpoint, Handler handler) {
+        Counter unavailable =
+                Counter.builder("segstream.lookup.unavailable")
+                        .description(
+                                "Users a lookup could not answer (503, or UNAVAILABLE in a batch)")
+                        .tag("endpoint", endpoint)
+                        .register(registry);
         return ctx -> {
             long started = System.nanoTime();
             try {
                 handler.handle(ctx);
             } finally {
+                countUnavailable(ctx, unavailable);
                 stop(ctx, endpoint, started);
             }
         };
@@ -70,16 +64,20 @@ final class LookupTimer {
         ctx.attribute(UNAVAILABLE, users);
     }
 
-    private void stop(Context ctx, String endpoint, long started) {
-        if (ctx.header(RestServer.FORWARDED_HEADER) == null) {
-            Integer users = ctx.attribute(UNAVAILABLE);
-            if (users == null && ctx.status().getCode() == 503) {
-                users = 1;
-            }
-            if (users != null && users > 0) {
-                unavailable.get(endpoint).increment(users);
-            }
+    private static void countUnavailable(Context ctx, Counter unavailable) {
+        if (ctx.header(RestServer.FORWARDED_HEADER) != null) {
+            return;
         }
+        Integer users = ctx.attribute(UNAVAILABLE);
+        if (users == null && ctx.status().getCode() == 503) {
+            users = 1;
+        }
+        if (users != null && users > 0) {
+            unavailable.increment(users);
+        }
+    }
+
+    private void stop(Context ctx, String endpoint, long started) {
         String servedBy = ctx.attribute(SERVED_BY);
         if (servedBy == null) {
             // refused before a read (bad id, no token, not servable): not a lookup's latency

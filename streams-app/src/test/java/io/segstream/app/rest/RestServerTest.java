@@ -19,6 +19,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -162,8 +164,8 @@ class RestServerTest {
 
     private double unavailable(String endpoint) throws Exception {
         String metrics = get("/metrics", null).body();
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile(
+        Matcher m =
+                Pattern.compile(
                                 "segstream_lookup_unavailable_total\\{endpoint=\""
                                         + endpoint
                                         + "\",?\\} (\\S+)")
